@@ -1,0 +1,43 @@
+# agepartners: `make run` serves the portal with its demo data, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test venv dev-venv services messages bench clean
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.runtime
+dev-venv: $(VENV)/.dev
+
+## make run: migrate, load the demo partnership, serve web + Celery worker + beat.
+run: venv
+	@PORT=$(PORT) bash scripts/run.sh
+
+## make test: the whole suite on PostgreSQL, Redis, a real worker, SMTP and Chromium.
+test: dev-venv
+	@bash scripts/ensure_test_services.sh
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+services:
+	@bash scripts/ensure_test_services.sh
+
+## make messages: refresh and compile every translation catalogue.
+messages: dev-venv
+	$(PY) scripts/messages.py
+
+bench: dev-venv
+	@bash scripts/ensure_test_services.sh
+	@bash bench/run.sh
+
+clean:
+	rm -rf var staticfiles .pytest_cache

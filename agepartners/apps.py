@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AgepartnersConfig(AppConfig):
+    name = "agepartners"
+    verbose_name = "agepartners"

@@ -1,0 +1,89 @@
+"""Small helpers that read settings from the environment and refuse nonsense.
+
+A typo such as ``DJANGO_DEBUG=ture`` must stop the process at start-up rather
+than silently fall back to a default nobody chose.
+"""
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_str(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use true or false.")
+
+
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def email_settings(url: str, base_dir: str) -> dict[str, object]:
+    """Translate ``EMAIL_URL`` into Django's EMAIL_* settings.
+
+    Supported: ``smtp://user:pass@host:port`` (``?tls=1`` for STARTTLS),
+    ``smtps://…`` for implicit TLS, ``console://`` and ``file://path``
+    (relative paths are under the project directory).
+    """
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme in ("smtp", "smtps"):
+        if not parsed.hostname:
+            raise ImproperlyConfigured(f"EMAIL_URL={url!r} has no host.")
+        query = parse_qs(parsed.query)
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parsed.hostname,
+            "EMAIL_PORT": parsed.port or (465 if scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(parsed.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+            "EMAIL_USE_SSL": scheme == "smtps",
+            "EMAIL_USE_TLS": query.get("tls", ["0"])[0].lower() in _TRUE,
+            "EMAIL_TIMEOUT": 20,
+        }
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "file":
+        path = (parsed.netloc + parsed.path) or "var/mail"
+        if not os.path.isabs(path):
+            path = os.path.join(base_dir, path)
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": path,
+        }
+    raise ImproperlyConfigured(
+        f"EMAIL_URL={url!r}: use smtp://host:port, smtps://…, console:// or file://path."
+    )

@@ -1,0 +1,37 @@
+"""Password reset travels the whole email path: outbox row, Redis, worker, SMTP."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import body_text, wait_until
+from outbox.models import OutgoingEmail
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_password_reset_email_arrives_once_and_its_link_sets_a_new_password(client, partner, smtp_server, celery_worker):
+    response = client.post("/de/accounts/password/reset/", {"email": partner.email})
+    assert response.status_code == 302
+
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == partner.email
+    text = body_text(message)
+    # Asked for on a German page, the email speaks German.
+    assert "Passwort" in text
+    link = re.search(r"http://testserver(/de/accounts/password/reset/key/\S+)", text).group(1)
+    wait_until(lambda: OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT)
+
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
+    response = client.post(form_url, {"password1": "a-new-Secret-2013", "password2": "a-new-Secret-2013"})
+    assert response.status_code == 302
+    assert client.login(username=partner.email, password="a-new-Secret-2013")
+    assert len(smtp_server.messages) == 1
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(client, db, smtp_server):
+    response = client.post("/en/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert OutgoingEmail.objects.filter(to_email="nobody@example.org", user__isnull=False).count() == 0

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from agepartners import views
+from allauth.account.decorators import secure_admin_login
+
+# The admin login goes through allauth, so its rate limits apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "agepartners"
+admin.site.site_title = "agepartners"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("", include("meetings.feed_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("projects.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("meetings/", include("meetings.urls")),
+    path("workgroups/", include("workgroups.urls")),
+    path("news/", include("news.urls")),
+    path("discussions/", include("communication.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from agepartners.celery import app as celery_app
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any failure of the database is what this endpoint reports
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+        return True
+    except Exception:  # any failure of the broker is what this endpoint reports
+        return False
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = _database_ok()
+    broker = _broker_ok()
+    healthy = database and broker
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": "ok" if database else "unavailable",
+            "broker": "ok" if broker else "unavailable",
+        },
+        status=200 if healthy else 503,
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, remembered on the person's profile when logged in."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in settings.LANGUAGE_CODES:
+        from projects.models import Person
+
+        Person.objects.filter(user=request.user).update(language=language)
+    return response

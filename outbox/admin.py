@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from outbox.models import OutgoingEmail
+from projects.permissions import ProjectScopedAdmin, register_scope
+
+register_scope(OutgoingEmail, "project")
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ProjectScopedAdmin):
+    """Coordinators see what was sent in their projects and which addresses bounce."""
+
+    list_display = ["subject", "to_email", "category", "language", "status", "attempts", "permanent_failure", "created_at", "sent_at"]
+    list_filter = ["status", "permanent_failure", "category", "language"]
+    search_fields = ["to_email", "subject"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):  # emails are made by the portal, not typed in
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Retry the selected failed emails now"))
+    def retry_now(self, request, queryset):
+        from django.utils import timezone
+
+        from outbox.services import enqueue
+
+        ids = list(queryset.filter(status=OutgoingEmail.Status.FAILED).values_list("pk", flat=True))
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), permanent_failure=False
+        )
+        enqueue(ids)
+        self.message_user(request, _("%(count)d email(s) queued again.") % {"count": len(ids)})

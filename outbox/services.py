@@ -1,0 +1,246 @@
+"""Compose, record, queue and deliver emails.
+
+An email is rendered from three templates (``<name>_subject.txt``, ``<name>.txt`` and
+``<name>.html``) inside the recipient's language and time zone, stored as an
+``OutgoingEmail`` row, and queued to the worker only after the transaction commits.
+The worker claims the row with a conditional UPDATE before it talks to the SMTP
+server, so two workers, two sweeps or a redelivered message never send it twice.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from outbox.models import OutgoingEmail
+
+log = logging.getLogger(__name__)
+
+# Retry delays in seconds after the 1st, 2nd, … failure; the last one repeats.
+# All stay below the broker's visibility timeout (one hour).
+BACKOFF = [60, 300, 900, 1800, 3600]
+# A claim older than this belongs to a worker that died before it could finish.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mimetype: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(template: str, context: dict[str, Any], language: str, time_zone: str) -> Rendered:
+    """Render ``template``'s three parts as the recipient will read them."""
+    ctx = {"SITE_URL": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
+    try:
+        tz = zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    with translation.override(language), timezone.override(tz):
+        subject = render_to_string(f"{template}_subject.txt", ctx)
+        text = render_to_string(f"{template}.txt", ctx)
+        html = render_to_string(f"{template}.html", ctx)
+    return Rendered(" ".join(subject.split()), text.strip() + "\n", html)
+
+
+def queue_email(
+    *,
+    key: str,
+    category: str,
+    to_email: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    time_zone: str,
+    user: Any = None,
+    project: Any = None,
+    attachments: Sequence[Attachment] = (),
+) -> OutgoingEmail | None:
+    """Record one email and queue it after commit. Returns None when ``key`` was queued before."""
+    rendered = render_email(template, context, language, time_zone)
+    return record_email(
+        key=key, category=category, to_email=to_email, rendered=rendered,
+        language=language, user=user, project=project, attachments=attachments,
+    )
+
+
+def queue_for_user(
+    user: Any, *, key: str, category: str, template: str, context: dict[str, Any],
+    project: Any = None, attachments: Sequence[Attachment] = (),
+) -> OutgoingEmail | None:
+    """Queue an email to a user, in the language and time zone of their profile."""
+    person = getattr(user, "person", None)
+    language = person.language if person else settings.LANGUAGE_CODE
+    tz = person.time_zone if person else settings.TIME_ZONE
+    return queue_email(
+        key=key, category=category, to_email=user.email, template=template,
+        context={"recipient": user, **context}, language=language, time_zone=tz,
+        user=user, project=project, attachments=attachments,
+    )
+
+
+def record_email(
+    *, key: str, category: str, to_email: str, rendered: Rendered, language: str,
+    user: Any = None, project: Any = None, attachments: Sequence[Attachment] = (),
+) -> OutgoingEmail | None:
+    try:
+        # The savepoint keeps a duplicate key from breaking the caller's transaction.
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                key=key, category=category, to_email=to_email, language=language,
+                subject=rendered.subject[:300], body_text=rendered.text, body_html=rendered.html,
+                attachments=[a.__dict__ for a in attachments], user=user, project=project,
+            )
+    except IntegrityError:
+        if OutgoingEmail.objects.filter(key=key).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: enqueue([email.pk]))
+    return email
+
+
+def enqueue(ids: list[int]) -> None:
+    """Hand ids to the worker. If the broker is down the rows stay queued and the
+    periodic sweep delivers them once it is back: the request must not fail for it."""
+    from outbox.tasks import deliver
+
+    try:
+        deliver.delay(ids)
+    except Exception as exc:  # kombu raises several types for an unreachable broker
+        log.warning("Broker unavailable, %d email(s) left for the outbox sweep: %s", len(ids), exc)
+
+
+def claim(ids: Iterable[int]) -> list[OutgoingEmail]:
+    """Mark due, queued rows as being sent, and return only those this call won."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(ids), status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now)
+            .order_by("pk")
+        )
+        if rows:
+            OutgoingEmail.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    for row in rows:
+        row.attempts += 1
+    return rows
+
+
+def _message(email: OutgoingEmail, connection: Any) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_email], connection=connection,
+        headers={"Auto-Submitted": "auto-generated", "Content-Language": email.language},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
+def send_claimed(emails: Sequence[OutgoingEmail]) -> dict[str, int]:
+    """Send claimed rows over one SMTP connection and record each outcome."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    if not emails:
+        return counts
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as exc:
+        for email in emails:
+            counts[_failed(email, exc)] += 1
+        return counts
+    try:
+        for email in emails:
+            try:
+                _message(email, connection).send()
+            except smtplib.SMTPRecipientsRefused as exc:
+                counts[_failed(email, exc, permanent=_is_permanent(exc))] += 1
+            except (OSError, smtplib.SMTPException) as exc:
+                counts[_failed(email, exc)] += 1
+                # The connection may be gone; reopen for the rest.
+                connection.close()
+                try:
+                    connection.open()
+                except (OSError, smtplib.SMTPException):
+                    pass
+            else:
+                OutgoingEmail.objects.filter(pk=email.pk).update(
+                    status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+                )
+                counts["sent"] += 1
+    finally:
+        connection.close()
+    return counts
+
+
+def _is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    return all(code >= 500 for code, _msg in exc.recipients.values())
+
+
+def _failed(email: OutgoingEmail, exc: Exception, permanent: bool = False) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if permanent or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.FAILED, last_error=error, permanent_failure=permanent
+        )
+        log.error("Email %s to %s failed for good: %s", email.pk, email.to_email, error)
+        return "failed"
+    delay = BACKOFF[min(email.attempts, len(BACKOFF)) - 1]
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.QUEUED, last_error=error,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    log.warning("Email %s to %s will be retried in %ss: %s", email.pk, email.to_email, delay, error)
+    return "retry"
+
+
+def deliver(ids: Iterable[int]) -> dict[str, int]:
+    return send_claimed(claim(ids))
+
+
+def due_ids(limit: int = 500) -> list[int]:
+    """Queued rows whose time has come, and rows stuck in a claim of a dead worker."""
+    now = timezone.now()
+    stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    stale.update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=now)
+    return list(
+        OutgoingEmail.objects.filter(Q(status=OutgoingEmail.Status.QUEUED) & Q(next_attempt_at__lte=now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def sweep(batch_size: int = 200) -> dict[str, int]:
+    """Deliver everything that is due, in batches (used by beat and by tests)."""
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    seen: set[int] = set()
+    while True:
+        ids = [i for i in due_ids(batch_size) if i not in seen]
+        if not ids:
+            return totals
+        seen.update(ids)
+        for name, count in deliver(ids).items():
+            totals[name] += count

@@ -1,0 +1,255 @@
+"""Who may see and do what. The one place that decides it.
+
+Every view, admin class, feed, export and email asks this module. The rules:
+
+* anonymous visitors see public pages only (a public project's page, published
+  public news);
+* members (any role) see their projects' private pages; everybody else gets a
+  404 for a project's private objects, so existence does not leak;
+* coordinators manage their own projects (in the admin too); superusers see
+  everything.
+
+Querysets are scoped with a ``path`` from the model to its project, e.g.
+``"project"`` for a meeting or ``"work_group__project"`` for a task.
+"""
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from projects.models import Membership, Project
+
+M = TypeVar("M", bound=Model)
+UserLike = Any  # a User or AnonymousUser
+
+_CACHE_ATTR = "_agepartners_roles"
+
+
+def _roles(user: UserLike) -> dict[int, str]:
+    """{project_id: role} for the user, computed once per user object (one query per request)."""
+    if user is None or not user.is_authenticated:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: UserLike) -> None:
+    """Drop the per-request cache after memberships of this user object change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _project_id(project: Project | int) -> int:
+    return project if isinstance(project, int) else project.pk
+
+
+def is_superuser(user: UserLike) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def member_project_ids(user: UserLike) -> set[int]:
+    return set(_roles(user))
+
+
+def coordinated_project_ids(user: UserLike) -> set[int]:
+    return {pid for pid, role in _roles(user).items() if role == Membership.Role.COORDINATOR}
+
+
+def is_member(user: UserLike, project: Project | int) -> bool:
+    return is_superuser(user) or _project_id(project) in _roles(user)
+
+
+def is_coordinator(user: UserLike, project: Project | int) -> bool:
+    return is_superuser(user) or _roles(user).get(_project_id(project)) == Membership.Role.COORDINATOR
+
+
+def can_contribute(user: UserLike, project: Project | int) -> bool:
+    """Members who may write (post, upload, answer); observers only read."""
+    if is_superuser(user):
+        return True
+    return _roles(user).get(_project_id(project)) in (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
+
+
+def is_any_coordinator(user: UserLike) -> bool:
+    return is_superuser(user) or bool(coordinated_project_ids(user))
+
+
+def can_view_public_project(user: UserLike, project: Project) -> bool:
+    return project.is_public or is_member(user, project)
+
+
+# --- Querysets -------------------------------------------------------------------------
+
+
+def scope_for_member(qs: QuerySet[M], user: UserLike, path: str = "project") -> QuerySet[M]:
+    """Objects of projects the user belongs to (everything for superusers)."""
+    if is_superuser(user):
+        return qs
+    if path == "":
+        return qs.filter(pk__in=member_project_ids(user))
+    return qs.filter(**{f"{path}__in": member_project_ids(user)})
+
+
+def scope_for_coordinator(qs: QuerySet[M], user: UserLike, path: str = "project") -> QuerySet[M]:
+    """Objects of projects the user coordinates (everything for superusers)."""
+    if is_superuser(user):
+        return qs
+    if path == "":
+        return qs.filter(pk__in=coordinated_project_ids(user))
+    return qs.filter(**{f"{path}__in": coordinated_project_ids(user)})
+
+
+def member_projects(user: UserLike) -> QuerySet[Project]:
+    return scope_for_member(Project.objects.all(), user, path="")
+
+
+def coordinated_projects(user: UserLike) -> QuerySet[Project]:
+    return scope_for_coordinator(Project.objects.all(), user, path="")
+
+
+def get_for_member_or_404(qs: QuerySet[M], user: UserLike, path: str = "project", **lookup: Any) -> M:
+    """One object of the user's projects, or 404 whether it is missing or forbidden."""
+    try:
+        return scope_for_member(qs, user, path).get(**lookup)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+def get_for_coordinator_or_404(qs: QuerySet[M], user: UserLike, path: str = "project", **lookup: Any) -> M:
+    try:
+        return scope_for_coordinator(qs, user, path).get(**lookup)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+def require_member(user: UserLike, project: Project | int) -> None:
+    if not is_member(user, project):
+        raise Http404
+
+
+def require_coordinator(user: UserLike, project: Project | int) -> None:
+    if not is_coordinator(user, project):
+        raise Http404
+
+
+def anonymous() -> AnonymousUser:
+    return AnonymousUser()
+
+
+# --- Domain rules ----------------------------------------------------------------------
+# Rules for the objects of the other apps live here too, one section per app, so that
+# nothing re-implements a check.
+
+# meetings
+
+# workgroups
+
+# news
+
+# communication
+
+
+# --- Admin -----------------------------------------------------------------------------
+# Coordinators work in the Django admin; everything they see there is cut down to the
+# projects they coordinate. Each app registers how its models reach their project.
+
+from django.contrib import admin  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.http import HttpRequest  # noqa: E402
+
+_SCOPE_PATHS: dict[type[Model], str] = {}
+
+
+def register_scope(model: type[Model], path: str) -> None:
+    """Declare how ``model`` reaches its project ('' for Project itself)."""
+    _SCOPE_PATHS[model] = path
+
+
+def scope_path(model: type[Model]) -> str | None:
+    return _SCOPE_PATHS.get(model)
+
+
+def admin_choices(model: type[Model], qs: QuerySet[M], user: UserLike) -> QuerySet[M]:
+    """Foreign-key choices in the admin: only objects of the coordinator's projects."""
+    path = scope_path(model)
+    if path is None or is_superuser(user):
+        return qs
+    scoped = scope_for_coordinator(qs, user, path)
+    return scoped.distinct() if "__" in path else scoped
+
+
+class _ScopedChoicesMixin:
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = admin_choices(db_field.related_model, field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = admin_choices(db_field.related_model, field.queryset, request.user)
+        return field
+
+
+class ProjectScopedAdmin(_ScopedChoicesMixin, admin.ModelAdmin):
+    """A ModelAdmin whose lists, objects, choices, actions and exports stay inside
+    the projects the user coordinates."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        path = scope_path(self.model)
+        if path is None:
+            raise RuntimeError(f"{self.model.__name__} has no registered project scope")
+        scoped = scope_for_coordinator(qs, request.user, path)
+        return scoped.distinct() if "__" in path else scoped
+
+    def _may_use(self, request: HttpRequest, obj: Model | None) -> bool:
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        if obj is None:
+            return is_any_coordinator(request.user)
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may_use(request, None)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may_use(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may_use(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may_use(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may_use(request, None)
+
+
+class ScopedInline(_ScopedChoicesMixin):
+    """Mix into TabularInline/StackedInline: choices limited like the parent admin.
+    The parent ProjectScopedAdmin already guards the object itself."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_any_coordinator(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_any_coordinator(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_any_coordinator(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_any_coordinator(request.user)
+
+
+User = get_user_model()
+register_scope(Project, "")
+register_scope(User, "memberships__project")

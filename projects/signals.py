@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.signals import user_logged_in
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+
+@receiver(post_save, sender=get_user_model())
+def create_person(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created:
+        from projects.models import Person
+
+        Person.objects.get_or_create(user=instance)
+
+
+@receiver(user_logged_in)
+def apply_preferred_language(sender: Any, request: Any, user: Any, response: Any = None, **kwargs: Any) -> None:
+    """After login the portal speaks the person's language, on every later page too."""
+    person = getattr(user, "person", None)
+    if person is not None and response is not None:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, person.language,
+            secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )

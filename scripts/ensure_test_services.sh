@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# What the test suite needs beyond Python packages: PostgreSQL, Redis and Chromium.
+set -euo pipefail
+
+fail() { echo "make test: $*" >&2; exit 1; }
+
+# Chromium for the browser tests (Debian's package; Playwright's own download cannot work offline).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium for the browser tests…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  else
+    fail "the browser tests need Debian's chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."
+  fi
+fi
+
+# gettext (xgettext, msgfmt): the catalogue test re-extracts messages to prove none is missing.
+if ! command -v xgettext >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
+  else
+    fail "the translation tests need gettext: run 'sudo apt-get install gettext'."
+  fi
+fi
+
+# PostgreSQL on 127.0.0.1:5432.
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    echo "Starting PostgreSQL…"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && break; sleep 1; done
+  pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || fail "PostgreSQL is not reachable on 127.0.0.1:5432: install it ('apt-get install postgresql') and allow the 'postgres' user (trust or DATABASE_URL with a password)."
+fi
+
+# Redis on 127.0.0.1:6379.
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  if command -v redis-server >/dev/null; then
+    echo "Starting Redis…"
+    mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+      --dir /tmp --logfile /tmp/agepartners-redis.log
+    for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
+  fi
+  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || fail "Redis is not reachable on 127.0.0.1:6379: install it ('apt-get install redis-server')."
+fi
