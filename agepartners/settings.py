@@ -206,6 +206,10 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-retry": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
+    "deadline-reminders": {"task": "workgroups.tasks.sweep_deadline_reminders", "schedule": crontab(minute="*/15")},
+    "meeting-reminders": {"task": "meetings.tasks.sweep_meeting_reminders", "schedule": crontab(minute="*/15")},
+    "news-notifications": {"task": "news.tasks.sweep_published_news", "schedule": crontab(minute="*/5")},
+    "communication-digests": {"task": "communication.tasks.send_daily_digests", "schedule": crontab(minute=0)},
 }
 
 # --- Security ------------------------------------------------------------------------
