@@ -148,11 +148,110 @@ def anonymous() -> AnonymousUser:
 
 # meetings
 
+
+def can_answer_meeting(user: UserLike, meeting: Any) -> bool:
+    """Coordinators and partner members answer invitations and upload files; observers read."""
+    return can_contribute(user, meeting.project_id)
+
+
+def meeting_attachments_visible(qs: QuerySet[M], user: UserLike, project: Project | int) -> QuerySet[M]:
+    """Photos without the consent of the people shown stay with coordinators and the uploader."""
+    from django.db.models import Q
+
+    if is_coordinator(user, project):
+        return qs
+    return qs.filter(Q(kind="document") | Q(photo_consent=True) | Q(uploaded_by_id=getattr(user, "pk", None)))
+
 # workgroups
+# Coordinators and work-group leads (people of the lead organisation who are members of
+# the group) assign tasks; the responsible people (and the people of a responsible
+# organisation) update status and comment. Observers only read. Prefetch
+# members/responsible_* to keep these checks free of queries in lists.
+
+
+def _organisation_id(user: UserLike) -> int | None:
+    person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
+    return person.organisation_id if person is not None else None
+
+
+def is_work_group_lead(user: UserLike, work_group: Any) -> bool:
+    org_id = _organisation_id(user)
+    return (
+        org_id is not None and work_group.lead_organisation_id == org_id
+        and any(m.pk == user.pk for m in work_group.members.all())
+    )
+
+
+def can_manage_tasks(user: UserLike, work_group: Any) -> bool:
+    """Create tasks in the group, edit them and assign responsibilities."""
+    project_id = work_group.project_id
+    if is_coordinator(user, project_id):
+        return True
+    return can_contribute(user, project_id) and is_work_group_lead(user, work_group)
+
+
+def is_responsible_for(user: UserLike, task: Any) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if any(p.pk == user.pk for p in task.responsible_people.all()):
+        return True
+    org_id = _organisation_id(user)
+    return org_id is not None and any(o.pk == org_id for o in task.responsible_organisations.all())
+
+
+def can_update_task(user: UserLike, task: Any) -> bool:
+    """Change the status of a task and comment on it."""
+    if not can_contribute(user, task.work_group.project_id):
+        return False
+    return is_responsible_for(user, task) or can_manage_tasks(user, task.work_group)
+
+
+def my_tasks_q(user: UserLike) -> Any:
+    """Tasks of the user's projects where they or their organisation are responsible."""
+    from django.db.models import Q
+
+    condition = Q(responsible_people=user)
+    org_id = _organisation_id(user)
+    if org_id is not None:
+        condition |= Q(responsible_organisations=org_id)
+    return condition & Q(work_group__project__in=member_project_ids(user))
 
 # news
 
+
+def visible_articles(qs: QuerySet[M], user: UserLike) -> QuerySet[M]:
+    """News a reader may open: live public articles of public projects for everyone,
+    every live article of the reader's own projects (observers included). Drafts and
+    scheduled articles are nobody's here; coordinators see them through the preview."""
+    from django.db.models import Q
+
+    live = qs.live()  # type: ignore[attr-defined]
+    if is_superuser(user):
+        return live
+    return live.filter(Q(audience="public", project__is_public=True) | Q(project__in=member_project_ids(user)))
+
+
+def previewable_articles(qs: QuerySet[M], user: UserLike) -> QuerySet[M]:
+    """Any article, draft or scheduled, of the projects the user coordinates."""
+    return scope_for_coordinator(qs, user, "project")
+
+
 # communication
+
+
+def can_moderate_discussions(user: UserLike, project: Project | int) -> bool:
+    """Pin, unpin, close and reopen threads: the project's coordinators."""
+    return is_coordinator(user, project)
+
+
+def is_post_author(user: UserLike, post: Any) -> bool:
+    """Only the author edits a post (and only while they may still write in the project);
+    whether the edit window is still open is the post's own question."""
+    return bool(
+        user is not None and user.is_authenticated and post.author_id == user.pk
+        and can_contribute(user, post.thread.project_id)
+    )
+
 
 
 # --- Admin -----------------------------------------------------------------------------
