@@ -10,6 +10,15 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """A setting read from the environment is missing or makes no sense.
+
+    ``manage.py`` prints these as one clear line instead of a traceback.
+    """
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -28,7 +37,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use true or false.")
+    raise ConfigurationError(f"{name}={value!r} is not a boolean; use true or false.")
 
 
 def env_int(name: str, default: int, minimum: int | None = None) -> int:
@@ -38,9 +47,9 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
+        raise ConfigurationError(f"{name}={value!r} is not an integer.") from None
     if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
+        raise ConfigurationError(f"{name}={number} must be at least {minimum}.")
     return number
 
 
@@ -49,6 +58,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_settings(url: str, conn_max_age: int = 60) -> dict[str, object]:
+    """Translate ``DATABASE_URL`` into Django's database dict (PostgreSQL or SQLite only)."""
+    import dj_database_url
+
+    scheme = urlparse(url).scheme.lower()
+    if scheme not in ("postgres", "postgresql", "pgsql", "sqlite"):
+        raise ConfigurationError(
+            f"DATABASE_URL={url!r}: use postgres://user:password@host:port/name (or sqlite:///path for trying it out)."
+        )
+    config = dict(dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True))
+    if scheme != "sqlite" and not config.get("NAME"):
+        raise ConfigurationError(f"DATABASE_URL={url!r} names no database.")
+    if scheme == "sqlite":
+        # A web process, a worker and beat share the file: wait for a lock rather than fail at once.
+        config["OPTIONS"] = {"timeout": 20}
+    return config
 
 
 def email_settings(url: str, base_dir: str) -> dict[str, object]:
@@ -62,7 +89,7 @@ def email_settings(url: str, base_dir: str) -> dict[str, object]:
     scheme = parsed.scheme.lower()
     if scheme in ("smtp", "smtps"):
         if not parsed.hostname:
-            raise ImproperlyConfigured(f"EMAIL_URL={url!r} has no host.")
+            raise ConfigurationError(f"EMAIL_URL={url!r} has no host.")
         query = parse_qs(parsed.query)
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -84,6 +111,6 @@ def email_settings(url: str, base_dir: str) -> dict[str, object]:
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": path,
         }
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         f"EMAIL_URL={url!r}: use smtp://host:port, smtps://…, console:// or file://path."
     )

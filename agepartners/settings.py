@@ -4,12 +4,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from agepartners.env import email_settings, env_bool, env_int, env_list, env_str
+from agepartners.env import ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AGEPARTNERS_VAR_DIR", str(BASE_DIR / "var")))
@@ -19,9 +17,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production"
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
-        "when DJANGO_DEBUG is off (production)."
+        "when DJANGO_DEBUG is off (production). Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -89,17 +88,11 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 # The embedded default needs no server: SQLite under var/. Production and the
 # test suite use PostgreSQL through DATABASE_URL.
-_DATABASE_URL = os.environ.get("DATABASE_URL") or ""
+_DATABASE_URL = env_str("DATABASE_URL", "")
 if not _DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _DATABASE_URL = f"sqlite:///{VAR_DIR / 'agepartners.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        _DATABASE_URL,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": database_settings(_DATABASE_URL, env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -111,7 +104,7 @@ if _CACHE_URL.startswith("redis://"):
 elif _CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    raise ImproperlyConfigured(f"CACHE_URL={_CACHE_URL!r}: use redis://… or locmem://")
+    raise ConfigurationError(f"CACHE_URL={_CACHE_URL!r}: use redis://… or locmem://")
 
 # --- Accounts (django-allauth) -------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,10 +1,15 @@
+"""How allauth fits the portal: closed signup, the person's language at login, emails via the outbox."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
-from django.urls import reverse
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 from outbox.services import Rendered, record_email
@@ -16,33 +21,37 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        person = getattr(request.user, "person", None)
-        language = person.language if person else translation.get_language()
-        with translation.override(language):
-            return reverse("dashboard")
+        return reverse("dashboard")
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponseBase:
+        """Switch to the person's own language at login: the "logged in" message, the
+        page they land on (also a ``?next=`` page) and every later page speak it."""
+        person = getattr(user, "person", None)
+        language = person.language if person and person.language in settings.LANGUAGE_CODES else None
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = super().post_login(request, user, **kwargs)
+        if language and isinstance(response, HttpResponseRedirect):
+            response["Location"] = translate_url(response["Location"], language)
+        return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """allauth's emails (password reset) go through the outbox like all others."""
+        """allauth's emails (password reset) go through the outbox like all others,
+        in the language of the page they were asked for on."""
         request = context.get("request")
-        ctx = {"email": email, "current_site": None, **context}
-        if request is not None:
-            from django.contrib.sites.shortcuts import get_current_site
-
-            ctx["current_site"] = get_current_site(request)
+        ctx = {"email": email, "current_site": get_current_site(request) if request is not None else None, **context}
         message = self.render_mail(template_prefix, email, ctx)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
                 html = str(content)
-        import uuid
-
-        from django.contrib.auth import get_user_model
-
         record_email(
+            # Each reset request is a new email; the random key only keeps rows distinct.
             key=f"account:{template_prefix}:{uuid.uuid4()}",
             category="account",
             to_email=email,
             rendered=Rendered(message.subject, message.body, html),
-            language=translation.get_language() or "en",
+            language=translation.get_language() or settings.LANGUAGE_CODE,
             user=get_user_model().objects.filter(email__iexact=email).first(),
         )
