@@ -142,6 +142,35 @@ def anonymous() -> AnonymousUser:
     return AnonymousUser()
 
 
+# --- Projects ----------------------------------------------------------------------------
+# Organisations are public information (names, countries and cities appear on public project
+# pages), so every coordinator may see the list and add an organisation to bring in a new
+# partner. Changing one touches every project it is part of: a coordinator may change an
+# organisation only when all its projects are theirs (or it has none yet).
+
+
+def can_change_organisation(user: UserLike, organisation: Any) -> bool:
+    if is_superuser(user):
+        return True
+    if not is_any_coordinator(user):
+        return False
+    if organisation is None:
+        return True
+    project_ids = set(organisation.partnerships.values_list("project_id", flat=True))
+    project_ids |= set(organisation.coordinated_projects.values_list("pk", flat=True))
+    return project_ids <= coordinated_project_ids(user)
+
+
+def can_add_project(user: UserLike) -> bool:
+    """New projects come from the portal's administrators; coordinators manage theirs."""
+    return is_superuser(user)
+
+
+def can_view_directory(user: UserLike, project: Project) -> bool:
+    """The partner directory (emails, phones) is for the project's members only."""
+    return is_member(user, project)
+
+
 # --- Domain rules ----------------------------------------------------------------------
 # Rules for the objects of the other apps live here too, one section per app, so that
 # nothing re-implements a check.

@@ -1,6 +1,8 @@
 """Work groups and the tasks with responsibilities and deadlines that keep the partnership moving."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -77,3 +79,127 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def project(self) -> Project:
+        return self.work_group.project
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def deadline_end(self) -> datetime:
+        """The moment the task falls due: the end of its deadline day in the project's time zone."""
+        return deadline_end(self.deadline, self.work_group.project.time_zone)
+
+    @property
+    def last_minute(self) -> datetime:
+        """For display: 23:59 of the deadline day (project time)."""
+        return self.deadline_end - timedelta(minutes=1)
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        from django.utils import timezone
+
+        return self.is_active and (now or timezone.now()) >= self.deadline_end
+
+
+def deadline_end(day: date, time_zone: str) -> datetime:
+    """Start of the day after ``day`` in ``time_zone``: the exclusive end of a deadline day."""
+    import zoneinfo
+
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zoneinfo.ZoneInfo(time_zone))
+
+
+class TaskEvent(models.Model):
+    """One line of a task's history: its creation, a status change, a moved deadline or a comment."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Status changed")
+        DEADLINE = "deadline", _("Deadline moved")
+        EDITED = "edited", _("Edited")
+        COMMENT = "comment", _("Comment")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="events")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    old_value = models.CharField(_("before"), max_length=50, blank=True)
+    new_value = models.CharField(_("after"), max_length=50, blank=True)
+    text = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("task history entry")
+        verbose_name_plural = _("task history")
+        indexes = [models.Index(fields=["task", "created_at"], name="taskevent_task_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.get_kind_display()}"
+
+    @property
+    def old_status_label(self) -> str:
+        return _status_label(self.old_value)
+
+    @property
+    def new_status_label(self) -> str:
+        return _status_label(self.new_value)
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(Task.Status(value).label)
+    except ValueError:
+        return value
+
+
+class DeadlineReminder(models.Model):
+    """One reminder of one task to one person for one occasion: the unit of "exactly once".
+
+    The sweep inserts these rows with ON CONFLICT DO NOTHING before it composes any email,
+    so whichever sweep inserts a row owns it; the occasion names the deadline, so moving
+    a deadline gives new occasions ("re-arms").
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before the deadline")
+        OVERDUE = "overdue", _("Overdue")
+
+    class Role(models.TextChoices):
+        RESPONSIBLE = "responsible", _("Responsible person")
+        CONTACT = "contact", _("Contact of the responsible organisation")
+        COORDINATOR = "coordinator", _("Coordinator (overdue escalation)")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="deadline_reminders"
+    )
+    # e.g. "2026-04-01/before/7" or "2026-04-01/overdue/2026-04-05": deadline first, so a moved
+    # deadline never collides with the reminders of the old one.
+    occasion = models.CharField(_("occasion"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    deadline = models.DateField(_("deadline"))
+    due_at = models.DateTimeField(_("reminder moment"))
+    sweep = models.UUIDField(_("sweep"), editable=False)
+    email = models.ForeignKey(
+        "outbox.OutgoingEmail", verbose_name=_("email"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="deadline_reminders",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "recipient", "occasion"], name="deadline_reminder_once"),
+        ]
+        indexes = [models.Index(fields=["sweep"], name="deadline_reminder_sweep_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.recipient} ({self.occasion})"

@@ -1,6 +1,239 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Work groups and tasks in the browser. Thin: rules in projects.permissions, changes in services."""
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects import permissions
+from projects.models import Project
+from workgroups import services
+from workgroups.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
+from workgroups.models import Task, WorkGroup
+
+PAGE_SIZE = 50
 
 
-def placeholder(request: HttpRequest) -> HttpResponse:
-    return render(request, "workgroups/placeholder.html")
+def _tasks() -> QuerySet[Task]:
+    return Task.objects.select_related("work_group__project", "meeting").prefetch_related(
+        "responsible_people", "responsible_organisations"
+    )
+
+
+def overdue_q(project_ids: set[int] | None = None) -> Q:
+    """Tasks past the end of their deadline day, each in its own project's time zone."""
+    zones = Project.objects.all()
+    if project_ids is not None:
+        zones = zones.filter(pk__in=project_ids)
+    condition = Q(pk__in=[])
+    for tz_name in set(zones.values_list("time_zone", flat=True)):
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(tz_name))
+        condition |= Q(work_group__project__time_zone=tz_name, deadline__lt=today)
+    return condition & Q(status__in=Task.ACTIVE)
+
+
+def _annotate(tasks: list[Task], user: Any) -> list[Task]:
+    """Flags the templates need, computed without queries (relations are prefetched)."""
+    now = timezone.now()
+    for task in tasks:
+        task.overdue = task.is_overdue(now)
+        task.mine = permissions.is_responsible_for(user, task)
+    return tasks
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    form = TaskFilterForm(request.GET or None)
+    status, due, sort = "active", "all", "deadline"
+    if form.is_valid():
+        status = form.cleaned_data["status"] or status
+        due = form.cleaned_data["due"] or due
+        sort = form.cleaned_data["sort"] or sort
+    # A subquery rather than joins, so a task assigned to me and to my organisation shows once.
+    mine = Task.objects.filter(permissions.my_tasks_q(request.user)).values("pk")
+    qs = _tasks().filter(pk__in=mine)
+    if status == "active":
+        qs = qs.filter(status__in=Task.ACTIVE)
+    elif status != "all":
+        qs = qs.filter(status=status)
+    today = timezone.localdate()
+    if due == "overdue":
+        qs = qs.filter(overdue_q(permissions.member_project_ids(request.user)))
+    elif due == "week":
+        qs = qs.filter(deadline__lte=today + timedelta(days=7), status__in=Task.ACTIVE)
+    elif due == "month":
+        qs = qs.filter(deadline__lte=today + timedelta(days=30), status__in=Task.ACTIVE)
+    ordering = {
+        "deadline": ["deadline", "pk"],
+        "-deadline": ["-deadline", "-pk"],
+        "title": ["title", "deadline"],
+        "project": ["work_group__project__title", "work_group__name", "deadline"],
+        "status": ["status", "deadline"],
+    }[sort]
+    page = Paginator(qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    _annotate(page.object_list, request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "workgroups/my_tasks.html", {
+        "form": form, "page": page, "tasks": page.object_list, "query": query.urlencode(),
+        "status": status, "due": due, "sort": sort,
+    })
+
+
+@login_required
+def project_groups(request: HttpRequest, slug: str) -> HttpResponse:
+    project = permissions.get_for_member_or_404(Project.objects.all(), request.user, path="", slug=slug)
+    groups = list(
+        WorkGroup.objects.filter(project=project)
+        .select_related("lead_organisation")
+        .annotate(
+            open_count=Count("tasks", filter=Q(tasks__status__in=Task.ACTIVE), distinct=True),
+            member_count=Count("members", distinct=True),
+        )
+        .order_by("name")
+    )
+    overdue = dict(
+        Task.objects.filter(work_group__project=project).filter(overdue_q({project.pk}))
+        .values("work_group").annotate(n=Count("pk")).values_list("work_group", "n")
+    )
+    for group in groups:
+        group.overdue_count = overdue.get(group.pk, 0)
+    return render(request, "workgroups/project_groups.html", {"project": project, "groups": groups})
+
+
+def _group_for(request: HttpRequest, pk: int) -> WorkGroup:
+    return permissions.get_for_member_or_404(
+        WorkGroup.objects.select_related("project", "lead_organisation").prefetch_related("members__person__organisation"),
+        request.user, path="project", pk=pk,
+    )
+
+
+@login_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = _group_for(request, pk)
+    tasks = _annotate(list(_tasks().filter(work_group=group).order_by("deadline", "pk")), request.user)
+    active = [t for t in tasks if t.is_active]
+    closed = [t for t in tasks if not t.is_active]
+    return render(request, "workgroups/group_detail.html", {
+        "group": group, "project": group.project, "active": active, "closed": closed,
+        "can_manage": permissions.can_manage_tasks(request.user, group),
+        "is_lead": permissions.is_work_group_lead(request.user, group),
+    })
+
+
+@login_required
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    group = _group_for(request, pk)
+    if not permissions.can_manage_tasks(request.user, group):
+        raise Http404
+    form = TaskForm(request.POST or None, work_group=group)
+    if request.method == "POST" and form.is_valid():
+        task = services.create_task(
+            group, by=request.user,
+            responsible_people=form.cleaned_data["responsible_people"],
+            responsible_organisations=form.cleaned_data["responsible_organisations"],
+            **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+        )
+        messages.success(request, _("The task “%(title)s” was created.") % {"title": task.title})
+        return redirect("workgroups:task", pk=task.pk)
+    return render(request, "workgroups/task_form.html", {"form": form, "group": group, "project": group.project, "task": None})
+
+
+def _task_for(request: HttpRequest, pk: int) -> Task:
+    return permissions.get_for_member_or_404(
+        _tasks().select_related("work_group__lead_organisation", "created_by").prefetch_related("work_group__members"),
+        request.user, path="work_group__project", pk=pk,
+    )
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for(request, pk)
+    _annotate([task], request.user)
+    events = task.events.select_related("author").order_by("created_at", "pk")
+    can_update = permissions.can_update_task(request.user, task)
+    return render(request, "workgroups/task_detail.html", {
+        "task": task, "group": task.work_group, "project": task.work_group.project, "events": events,
+        "can_update": can_update,
+        "can_manage": permissions.can_manage_tasks(request.user, task.work_group),
+        "status_form": StatusForm(initial={"status": task.status}) if can_update else None,
+        "comment_form": CommentForm() if can_update else None,
+    })
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for(request, pk)
+    group = task.work_group
+    if not permissions.can_manage_tasks(request.user, group):
+        raise Http404
+    form = TaskForm(request.POST or None, instance=Task.objects.get(pk=task.pk), work_group=group)
+    if request.method == "POST" and form.is_valid():
+        services.update_task(
+            task, by=request.user,
+            responsible_people=form.cleaned_data["responsible_people"],
+            responsible_organisations=form.cleaned_data["responsible_organisations"],
+            **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+        )
+        messages.success(request, _("The task was saved."))
+        return redirect("workgroups:task", pk=task.pk)
+    return render(request, "workgroups/task_form.html", {"form": form, "group": group, "project": group.project, "task": task})
+
+
+@require_POST
+@login_required
+def task_status(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for(request, pk)
+    if not permissions.can_update_task(request.user, task):
+        raise Http404
+    back = _safe_next(request, reverse("workgroups:task", args=[task.pk]))
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+        return HttpResponseRedirect(back)
+    changed = services.change_status(task, form.cleaned_data["status"], by=request.user, comment=form.cleaned_data["comment"])
+    if changed:
+        messages.success(request, _("“%(title)s” is now: %(status)s.") % {"title": task.title, "status": task.get_status_display()})
+    else:
+        messages.info(request, _("“%(title)s” already was: %(status)s.") % {"title": task.title, "status": task.get_status_display()})
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@login_required
+def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for(request, pk)
+    if not permissions.can_update_task(request.user, task):
+        raise Http404
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(task, form.cleaned_data["text"], by=request.user)
+        messages.success(request, _("Your update was added to the task's history."))
+        return redirect("workgroups:task", pk=task.pk)
+    _annotate([task], request.user)
+    events = task.events.select_related("author").order_by("created_at", "pk")
+    return render(request, "workgroups/task_detail.html", {
+        "task": task, "group": task.work_group, "project": task.work_group.project, "events": events,
+        "can_update": True, "can_manage": permissions.can_manage_tasks(request.user, task.work_group),
+        "status_form": StatusForm(initial={"status": task.status}), "comment_form": form,
+    }, status=400)
+

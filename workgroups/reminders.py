@@ -1,0 +1,372 @@
+"""Deadline reminders: who is reminded of which task when, sent exactly once.
+
+When
+    A person is reminded at their own hour (``Person.reminder_hour``, default 08:00) in
+    their own time zone, N days before a task's deadline for each N of their
+    ``reminder_days`` (empty: the project's, default 7, 1 and 0). The deadline is the end
+    of its day in the project's time zone. An open task past its deadline is repeated
+    every ``Project.overdue_repeat_days`` (first on the day after the deadline; 0 means
+    once) to the responsible people and, as an escalation, to the project's coordinators.
+
+Catch-up window
+    A sweep at moment T sends, for every (task, person), the *latest* occasion whose
+    moment is <= T if it has not been sent yet. So a missed run (worker down) is caught up
+    by the next one, and nothing that still matters is lost; an occasion that a later one
+    has superseded (the 7-day reminder once the 1-day moment has come) is not sent any
+    more, so a worker that was down for a week sends one current reminder, not a pile of
+    stale ones. An occasion stays sendable exactly until the next occasion's moment.
+
+Who
+    The responsible people, and the contact people (``Partner.contacts``) of responsible
+    organisations in the task's project; coordinators for overdue tasks. Only active
+    accounts that are members of the project (the link must open for them).
+
+Exactly once
+    Each (task, recipient, occasion) is a ``DeadlineReminder`` row under a unique
+    constraint. A sweep inserts its candidate rows with ON CONFLICT DO NOTHING, tagged
+    with its own sweep id, and reads back the rows carrying that id: only those are its
+    own. Everything (rows, the digest emails in the outbox, the links between them) is
+    one transaction: a sweep killed half-way leaves nothing behind, and a concurrent sweep
+    waits on the unique index and then finds the rows taken. Delivery is the outbox's job
+    (retries with backoff, then "failed"), queued only after commit.
+
+Queries
+    A fixed number per sweep, whatever the number of tasks: the candidates come from a few
+    set-based queries, the rows go in with one bulk insert; only the digest emails cost a
+    few queries each (one email per recipient).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Case, Prefetch, When
+from django.utils import timezone
+
+from outbox.services import queue_email
+from projects.models import Membership, Partner, Person, Project, parse_day_list
+from workgroups.models import DeadlineReminder, Task
+
+log = logging.getLogger(__name__)
+
+User = get_user_model()
+
+CATEGORY = "deadline_reminder"
+TEMPLATE = "workgroups/emails/deadline_digest"
+DEFAULT_HOUR = 8
+
+ROLE_RANK = {
+    DeadlineReminder.Role.RESPONSIBLE: 0,
+    DeadlineReminder.Role.CONTACT: 1,
+    DeadlineReminder.Role.COORDINATOR: 2,
+}
+
+
+@dataclass(frozen=True)
+class Occasion:
+    kind: str  # DeadlineReminder.Kind
+    key: str  # unique per task and recipient; begins with the deadline so a move re-arms
+    at: datetime  # the moment (UTC) from which it is due
+
+
+@dataclass
+class Planned:
+    """One reminder a sweep sends (or, in a dry run, would send)."""
+
+    task: Task
+    user: Any
+    role: str
+    occasion: Occasion
+    reminder_id: int | None = None
+
+    @property
+    def person(self) -> Person | None:
+        return getattr(self.user, "person", None)
+
+
+@dataclass
+class SweepResult:
+    now: datetime
+    dry_run: bool
+    planned: list[Planned] = field(default_factory=list)
+    email_ids: list[int] = field(default_factory=list)
+
+    def by_recipient(self) -> dict[Any, list[Planned]]:
+        grouped: dict[Any, list[Planned]] = defaultdict(list)
+        for item in self.planned:
+            grouped[item.user].append(item)
+        return dict(grouped)
+
+
+# --- When ----------------------------------------------------------------------------------
+
+
+def _moment(day: date, hour: int, tz: zoneinfo.ZoneInfo) -> datetime:
+    # In UTC, because aware datetimes sharing a tzinfo compare by wall clock, which is
+    # wrong around a change to summer time. An hour inside the gap (e.g. 03:00 on the
+    # last Sunday of March in Riga) resolves to the offset before the change.
+    return datetime.combine(day, time(hour), tzinfo=tz).astimezone(UTC)
+
+
+def latest_due_occasion(
+    *,
+    deadline: date,
+    deadline_end: datetime,
+    days_before: Iterable[int],
+    overdue_repeat: int | None,
+    hour: int,
+    tz: zoneinfo.ZoneInfo,
+    now: datetime,
+) -> Occasion | None:
+    """The most recent occasion whose moment is <= now, or None (see the module's doc).
+
+    ``overdue_repeat`` None: no overdue occasions (used for people reminded only before);
+    0: a single overdue reminder; n: every n days.
+    """
+    now = now.astimezone(UTC)
+    deadline_end = deadline_end.astimezone(UTC)
+    best: Occasion | None = None
+    for days in days_before:
+        at = _moment(deadline - timedelta(days=days), hour, tz)
+        # A reminder "due today" that would arrive after the deadline is no reminder.
+        if at <= now and at < deadline_end and (best is None or at > best.at):
+            best = Occasion(DeadlineReminder.Kind.BEFORE, f"{deadline.isoformat()}/before/{days}", at)
+    if overdue_repeat is not None and now >= deadline_end:
+        first = deadline + timedelta(days=1)
+        if _moment(first, hour, tz) <= deadline_end:  # far east of the project, the next morning comes early
+            first += timedelta(days=1)
+        local_today = now.astimezone(tz).date()
+        if overdue_repeat <= 0:
+            day: date | None = first
+        else:
+            steps = max(0, (local_today - first).days // overdue_repeat)
+            day = first + timedelta(days=steps * overdue_repeat)
+            if _moment(day, hour, tz) > now:
+                day = day - timedelta(days=overdue_repeat) if day > first else None
+        if day is not None:
+            at = _moment(day, hour, tz)
+            if at <= now and (best is None or at > best.at):
+                best = Occasion(DeadlineReminder.Kind.OVERDUE, f"{deadline.isoformat()}/overdue/{day.isoformat()}", at)
+    return best
+
+
+def _day_list(value: str) -> list[int] | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return [d for d in parse_day_list(value) if d >= 0]
+    except ValueError:
+        log.warning("Ignoring unreadable reminder days %r", value)
+        return None
+
+
+def _person_settings(user: Any) -> tuple[int, zoneinfo.ZoneInfo, list[int] | None]:
+    person = getattr(user, "person", None)
+    hour = person.reminder_hour if person is not None else DEFAULT_HOUR
+    tz_name = person.time_zone if person is not None else settings.TIME_ZONE
+    try:
+        tz = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    days = _day_list(person.reminder_days) if person is not None else None
+    return hour, tz, days
+
+
+# --- Who ------------------------------------------------------------------------------------
+
+
+def _horizon(now: datetime) -> date:
+    """The latest deadline any reminder can be due for at ``now`` (set-based, two queries)."""
+    longest = 0
+    values = set(Project.objects.values_list("reminder_days", flat=True).distinct())
+    values |= set(Person.objects.exclude(reminder_days="").values_list("reminder_days", flat=True).distinct())
+    for value in values:
+        days = _day_list(value) or [0]
+        longest = max(longest, *days)
+    # +2: time zones up to 14 hours ahead of UTC already live on the next day.
+    return now.astimezone(UTC).date() + timedelta(days=longest + 2)
+
+
+def plan(now: datetime) -> list[Planned]:
+    """Every reminder that is due at ``now`` (sent or not), from a fixed number of queries."""
+    tasks = list(
+        Task.objects.filter(status__in=Task.ACTIVE, deadline__lte=_horizon(now))
+        .select_related("work_group__project", "work_group__lead_organisation")
+        .prefetch_related(
+            Prefetch("responsible_people", queryset=User.objects.filter(is_active=True).select_related("person")),
+            "responsible_organisations",
+        )
+        .order_by("deadline", "pk")
+    )
+    if not tasks:
+        return []
+    project_ids = {t.work_group.project_id for t in tasks}
+    members: dict[int, set[int]] = defaultdict(set)
+    coordinators: dict[int, list[Any]] = defaultdict(list)
+    for membership in Membership.objects.filter(project_id__in=project_ids, user__is_active=True).select_related("user__person"):
+        members[membership.project_id].add(membership.user_id)
+        if membership.role == Membership.Role.COORDINATOR:
+            coordinators[membership.project_id].append(membership.user)
+    org_ids = {o.pk for t in tasks for o in t.responsible_organisations.all()}
+    contacts: dict[tuple[int, int], list[Any]] = {}
+    if org_ids:
+        partners = Partner.objects.filter(project_id__in=project_ids, organisation_id__in=org_ids).prefetch_related(
+            Prefetch("contacts", queryset=Person.objects.select_related("user").filter(user__is_active=True))
+        )
+        for partner in partners:
+            contacts[(partner.project_id, partner.organisation_id)] = [p.user for p in partner.contacts.all()]
+
+    planned: list[Planned] = []
+    for task in tasks:
+        project = task.work_group.project
+        recipients: dict[int, tuple[Any, str]] = {}
+
+        def offer(user: Any, role: str) -> None:
+            if not user.email or user.pk not in members[project.pk]:
+                return
+            current = recipients.get(user.pk)
+            if current is None or ROLE_RANK[role] < ROLE_RANK[current[1]]:
+                recipients[user.pk] = (user, role)
+
+        for user in task.responsible_people.all():
+            offer(user, DeadlineReminder.Role.RESPONSIBLE)
+        for org in task.responsible_organisations.all():
+            for user in contacts.get((project.pk, org.pk), []):
+                offer(user, DeadlineReminder.Role.CONTACT)
+        for user in coordinators[project.pk]:
+            offer(user, DeadlineReminder.Role.COORDINATOR)
+
+        project_days = _day_list(project.reminder_days) or []
+        end = task.deadline_end
+        for user, role in recipients.values():
+            hour, tz, own_days = _person_settings(user)
+            escalation_only = role == DeadlineReminder.Role.COORDINATOR
+            occasion = latest_due_occasion(
+                deadline=task.deadline, deadline_end=end,
+                days_before=[] if escalation_only else (own_days if own_days is not None else project_days),
+                overdue_repeat=project.overdue_repeat_days, hour=hour, tz=tz, now=now,
+            )
+            if occasion is not None:
+                planned.append(Planned(task=task, user=user, role=role, occasion=occasion))
+    return planned
+
+
+# --- Exactly once ------------------------------------------------------------------------------
+
+
+def sweep(now: datetime | None = None, *, dry_run: bool = False) -> SweepResult:
+    """Send every due, unsent reminder: one digest email per recipient.
+
+    In a dry run nothing is written; the result lists what would be sent.
+    """
+    now = (now or timezone.now()).astimezone(UTC)
+    result = SweepResult(now=now, dry_run=dry_run)
+    candidates = plan(now)
+    if not candidates:
+        return result
+    if dry_run:
+        taken = set(
+            DeadlineReminder.objects.filter(
+                task_id__in={c.task.pk for c in candidates}, occasion__in={c.occasion.key for c in candidates}
+            ).values_list("task_id", "recipient_id", "occasion")
+        )
+        result.planned = [c for c in candidates if (c.task.pk, c.user.pk, c.occasion.key) not in taken]
+        return result
+
+    token = uuid.uuid4()
+    by_key = {(c.task.pk, c.user.pk, c.occasion.key): c for c in candidates}
+    with transaction.atomic():
+        DeadlineReminder.objects.bulk_create(
+            [
+                DeadlineReminder(
+                    task=c.task, recipient=c.user, occasion=c.occasion.key, kind=c.occasion.kind, role=c.role,
+                    deadline=c.task.deadline, due_at=c.occasion.at, sweep=token,
+                )
+                for c in candidates
+            ],
+            ignore_conflicts=True,
+        )
+        # Only the rows this sweep inserted carry its id: those are ours to send.
+        for pk, task_id, user_id, key in DeadlineReminder.objects.filter(sweep=token).values_list(
+            "pk", "task_id", "recipient_id", "occasion"
+        ):
+            item = by_key[(task_id, user_id, key)]
+            item.reminder_id = pk
+            result.planned.append(item)
+        email_for_user: dict[int, int] = {}
+        for user, items in result.by_recipient().items():
+            email = _queue_digest(user, items, now)
+            if email is not None:
+                email_for_user[user.pk] = email.pk
+                result.email_ids.append(email.pk)
+        if email_for_user:
+            DeadlineReminder.objects.filter(sweep=token).update(
+                email_id=Case(*(When(recipient_id=u, then=e) for u, e in email_for_user.items()))
+            )
+    if result.planned:
+        log.info("Deadline reminders: %d reminder(s) in %d email(s)", len(result.planned), len(result.email_ids))
+    return result
+
+
+# --- How ---------------------------------------------------------------------------------------
+
+
+def digest_items(user: Any, items: list[Planned], now: datetime) -> list[dict[str, Any]]:
+    """The digest's content grouped by project, sorted like a calendar."""
+    _hour, tz, _days = _person_settings(user)
+    today = now.astimezone(tz).date()
+    groups: dict[int, dict[str, Any]] = {}
+    for item in sorted(items, key=lambda i: (i.task.work_group.project.title, i.task.deadline, i.task.title)):
+        task = item.task
+        project = task.work_group.project
+        group = groups.setdefault(project.pk, {"project": project, "items": []})
+        overdue = now >= task.deadline_end
+        group["items"].append({
+            "task": task,
+            "role": item.role,
+            "overdue": overdue,
+            "days_left": (task.deadline - today).days,
+            "days_overdue": max(1, (today - task.deadline).days) if overdue else 0,
+            "last_minute": task.last_minute,
+            "responsible_names": ", ".join(
+                [p.get_full_name() or p.email for p in task.responsible_people.all()]
+                + [o.name for o in task.responsible_organisations.all()]
+            ),
+            "escalation": item.role == DeadlineReminder.Role.COORDINATOR,
+        })
+    return list(groups.values())
+
+
+def _digest_key(user: Any, items: list[Planned]) -> str:
+    ids = ",".join(str(i) for i in sorted(item.reminder_id or 0 for item in items))
+    return f"deadline-digest:{user.pk}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
+
+
+def _queue_digest(user: Any, items: list[Planned], now: datetime) -> Any:
+    person = getattr(user, "person", None)
+    language = person.language if person is not None else settings.LANGUAGE_CODE
+    _hour, tz, _days = _person_settings(user)
+    groups = digest_items(user, items, now)
+    projects = [g["project"] for g in groups]
+    return queue_email(
+        key=_digest_key(user, items), category=CATEGORY, to_email=user.email, template=TEMPLATE,
+        context={
+            "recipient": user,
+            "groups": groups,
+            "count": len(items),
+            "single": groups[0]["items"][0] if len(items) == 1 else None,
+            "overdue_count": sum(1 for g in groups for i in g["items"] if i["overdue"]),
+        },
+        language=language, time_zone=str(tz), user=user,
+        project=projects[0] if len(projects) == 1 else None,
+    )

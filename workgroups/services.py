@@ -1,0 +1,111 @@
+"""Operations on tasks that change several rows at once (the task and its history).
+
+Views, the admin, ``seed_demo`` and the tests all go through these functions, so every
+change leaves a line in the task's history.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from workgroups.models import Task, TaskEvent, WorkGroup
+
+# Fields a manager edits; status has its own path so that it always leaves history.
+EDITABLE_FIELDS = ("title", "description", "deadline", "meeting")
+
+
+@transaction.atomic
+def create_task(
+    work_group: WorkGroup,
+    *,
+    title: str,
+    deadline: date,
+    by: Any = None,
+    description: str = "",
+    meeting: Any = None,
+    responsible_people: Iterable[Any] = (),
+    responsible_organisations: Iterable[Any] = (),
+    status: str = Task.Status.OPEN,
+) -> Task:
+    task = Task.objects.create(
+        work_group=work_group, title=title, deadline=deadline, description=description,
+        meeting=meeting, created_by=by, status=status,
+        completed_on=timezone.localdate(timezone=work_group.project.tz) if status == Task.Status.DONE else None,
+    )
+    task.responsible_people.set(list(responsible_people))
+    task.responsible_organisations.set(list(responsible_organisations))
+    TaskEvent.objects.create(task=task, author=by, kind=TaskEvent.Kind.CREATED, new_value=status)
+    return task
+
+
+@transaction.atomic
+def update_task(
+    task: Task,
+    *,
+    by: Any = None,
+    responsible_people: Iterable[Any] | None = None,
+    responsible_organisations: Iterable[Any] | None = None,
+    **changes: Any,
+) -> Task:
+    """Apply a manager's edit; a moved deadline is recorded (it re-arms the reminders)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    old_deadline = task.deadline
+    edited = False
+    for name, value in changes.items():
+        if getattr(task, name) != value:
+            setattr(task, name, value)
+            edited = edited or name != "deadline"
+    task.save()
+    if responsible_people is not None:
+        new = {u.pk for u in responsible_people}
+        if new != set(task.responsible_people.values_list("pk", flat=True)):
+            task.responsible_people.set(list(new))
+            edited = True
+    if responsible_organisations is not None:
+        new = {o.pk for o in responsible_organisations}
+        if new != set(task.responsible_organisations.values_list("pk", flat=True)):
+            task.responsible_organisations.set(list(new))
+            edited = True
+    if task.deadline != old_deadline:
+        TaskEvent.objects.create(
+            task=task, author=by, kind=TaskEvent.Kind.DEADLINE,
+            old_value=old_deadline.isoformat(), new_value=task.deadline.isoformat(),
+        )
+    if edited:
+        TaskEvent.objects.create(task=task, author=by, kind=TaskEvent.Kind.EDITED)
+    return task
+
+
+@transaction.atomic
+def change_status(task: Task, status: str, *, by: Any = None, comment: str = "") -> bool:
+    """Move a task to ``status``; returns False when it already was there (nothing recorded)."""
+    status = Task.Status(status)
+    # Lock the row so that two clicks on "done" leave one history entry.
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.status == status:
+        if comment.strip():
+            add_comment(task, comment, by=by)
+        return False
+    old = locked.status
+    locked.status = status
+    # The day it was done where the project lives, like the deadline.
+    locked.completed_on = timezone.localdate(timezone=task.project.tz) if status == Task.Status.DONE else None
+    locked.save(update_fields=["status", "completed_on", "updated_at"])
+    task.status, task.completed_on = locked.status, locked.completed_on
+    TaskEvent.objects.create(
+        task=task, author=by, kind=TaskEvent.Kind.STATUS, old_value=old, new_value=status, text=comment.strip()
+    )
+    return True
+
+
+def add_comment(task: Task, text: str, *, by: Any = None) -> TaskEvent:
+    text = text.strip()
+    if not text:
+        raise ValueError("empty comment")
+    return TaskEvent.objects.create(task=task, author=by, kind=TaskEvent.Kind.COMMENT, text=text)
