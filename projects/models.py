@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -101,6 +102,9 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("project", kwargs={"slug": self.slug})
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -1,11 +1,33 @@
+"""Pages of the projects app. Views stay thin: the rules live in projects.permissions,
+the operations in projects.services."""
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import importlib
+from itertools import groupby
+from typing import Any
 
-from projects import permissions
-from projects.models import Project
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from projects import permissions, services
+from projects.forms import AcceptInvitationForm, ProfileForm
+from projects.models import Membership, Partner, Person, Project
+
+# Apps that contribute a panel to the dashboard, in the order they appear.
+DASHBOARD_APPS = ["meetings", "workgroups", "news", "communication"]
+LATEST_NEWS = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,12 +35,168 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/home.html", {"projects": projects})
 
 
+def _partners_by_country(partners: list[Partner]) -> list[tuple[Any, list[Partner]]]:
+    """[(country, [partner, …]), …] in the order of the country names in the reader's language."""
+    ordered = sorted(partners, key=lambda p: (str(p.organisation.country.name), p.organisation.name))
+    return [(country, list(group)) for country, group in groupby(ordered, key=lambda p: p.organisation.country)]
+
+
+def latest_public_news(project: Project, limit: int = LATEST_NEWS) -> list[Any]:
+    """The news app's latest public articles of ``project`` (none while it offers no selector)."""
+    try:
+        selectors = importlib.import_module("news.selectors")
+    except ModuleNotFoundError as exc:
+        if exc.name != "news.selectors":
+            raise
+        return []
+    latest = getattr(selectors, "latest_public", None)
+    return list(latest(project, limit)) if latest is not None else []
+
+
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("coordinating_organisation"), slug=slug)
+    if not permissions.can_view_public_project(request.user, project):
+        raise Http404
+    partners = list(project.partners.select_related("organisation"))
+    return render(request, "projects/project_detail.html", {
+        "project": project,
+        "countries": _partners_by_country(partners),
+        "partner_count": len(partners),
+        "progress": project.progress_percent(),
+        "news": latest_public_news(project),
+        "is_member": permissions.is_member(request.user, project),
+        "is_coordinator": permissions.is_coordinator(request.user, project),
+    })
+
+
+@login_required
+def partner_directory(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project, slug=slug)
+    if not permissions.can_view_directory(request.user, project):
+        raise Http404
+    partners = list(
+        project.partners.select_related("organisation").prefetch_related(
+            Prefetch("contacts", queryset=Person.objects.select_related("user"))
+        )
+    )
+    memberships = (
+        Membership.objects.filter(project=project, user__is_active=True)
+        .select_related("user__person")
+        .order_by("user__first_name", "user__last_name")
+    )
+    # Members listed under their organisation, beside its contact people.
+    by_organisation: dict[int | None, list[Membership]] = {}
+    for membership in memberships:
+        person = getattr(membership.user, "person", None)
+        by_organisation.setdefault(person.organisation_id if person else None, []).append(membership)
+    rows = []
+    for partner in partners:
+        contact_ids = {person.user_id for person in partner.contacts.all()}
+        others = [m for m in by_organisation.pop(partner.organisation_id, []) if m.user_id not in contact_ids]
+        rows.append({"partner": partner, "contacts": list(partner.contacts.all()), "others": others})
+    unaffiliated = [m for group in by_organisation.values() for m in group]
+    countries = [
+        (country, list(group))
+        for country, group in groupby(
+            sorted(rows, key=lambda r: (str(r["partner"].organisation.country.name), r["partner"].organisation.name)),
+            key=lambda r: r["partner"].organisation.country,
+        )
+    ]
+    return render(request, "projects/partner_directory.html", {
+        "project": project, "countries": countries, "unaffiliated": unaffiliated,
+    })
+
+
+def dashboard_panels(request: HttpRequest) -> list[SafeString]:
+    """Each app's panel (``<app>/dashboard.py: panel(request)``), rendered in order."""
+    panels = []
+    for app in DASHBOARD_APPS:
+        name = f"{app}.dashboard"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        panel = module.panel(request)
+        if panel:
+            panels.append(mark_safe(render_to_string(panel["template"], panel.get("context", {}), request=request)))
+    return panels
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    projects = permissions.member_projects(request.user).select_related("coordinating_organisation")
-    return render(request, "projects/dashboard.html", {"projects": projects})
+    roles = dict(Membership.objects.filter(user=request.user).values_list("project_id", "role"))
+    projects = list(permissions.member_projects(request.user).select_related("coordinating_organisation"))
+    for project in projects:
+        project.my_role = Membership.Role(roles[project.pk]).label if project.pk in roles else None
+    return render(request, "projects/dashboard.html", {"projects": projects, "panels": dashboard_panels(request)})
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects/profile.html", {"person": request.user.person})
+    person = services.ensure_person(request.user)
+    if request.method == "POST":
+        old_language = person.language
+        form = ProfileForm(request.POST, instance=person)
+        if form.is_valid():
+            person = form.save()
+            language = person.language
+            # Say it in the language just chosen, on the page in that language.
+            with translation.override(language):
+                messages.success(request, _("Your profile has been saved."))
+                url = reverse("profile")
+            response = HttpResponseRedirect(url)
+            if language != old_language or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+            return response
+    else:
+        form = ProfileForm(instance=person)
+    memberships = Membership.objects.filter(user=request.user).select_related("project").order_by("project__title")
+    return render(request, "projects/profile.html", {
+        "person": person, "form": form, "memberships": memberships,
+    })
+
+
+_UNAVAILABLE_STATUS = {
+    services.InvitationState.UNKNOWN: 404,
+    services.InvitationState.EXPIRED: 410,
+    services.InvitationState.USED: 410,
+}
+
+
+def _invitation_unavailable(request: HttpRequest, state: str) -> HttpResponse:
+    return render(request, "projects/invitation_unavailable.html", {"state": state}, status=_UNAVAILABLE_STATUS[state])
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.find_invitation(token)
+    except services.InvitationUnavailable as exc:
+        return _invitation_unavailable(request, exc.state)
+    existing_user = services.invitee_user(invitation)
+    form = AcceptInvitationForm(request.POST or None, user=existing_user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(token, form.cleaned_data["password1"])
+        except services.InvitationUnavailable as exc:  # used or expired since the page was opened
+            return _invitation_unavailable(request, exc.state)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        language = invitation.language
+        translation.activate(language)
+        with translation.override(language):
+            messages.success(request, _("Welcome to %(project)s! You are now a member.") % {"project": invitation.project.title})
+            response = redirect(reverse("dashboard"))
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "projects/invitation_accept.html", {
+        "invitation": invitation, "form": form, "has_account": existing_user.pk is not None,
+    })
