@@ -1,4 +1,9 @@
-"""URLs outside the language prefix (calendar feeds are fetched by calendar programs)."""
-from django.urls import path  # noqa: F401
+"""URLs outside the language prefix: calendar programs fetch the personal feed."""
+from django.urls import path
 
-urlpatterns: list = []
+from meetings import views
+
+app_name = "meetings_feed"
+urlpatterns = [
+    path("calendar/<str:token>.ics", views.personal_feed, name="feed"),
+]

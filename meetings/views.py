@@ -1,6 +1,290 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Partners' pages for meetings. Objects come through projects.permissions; forbidden is 404."""
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetings import services
+from meetings.forms import AnswerForm, UploadForm
+from meetings.models import Attachment, Meeting, Participation
+from projects import permissions
+from projects.models import Person, Project
+from projects.services import ensure_person
 
 
-def placeholder(request: HttpRequest) -> HttpResponse:
-    return render(request, "meetings/placeholder.html")
+def _answer_subquery(user: Any) -> Subquery:
+    return Subquery(Participation.objects.filter(meeting=OuterRef("pk"), user=user).values("response")[:1])
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    meetings = list(
+        permissions.scope_for_member(Meeting.objects.all(), request.user)
+        .select_related("project", "host_organisation")
+        .annotate(
+            attending_count=Count("participations", filter=Q(participations__response=Participation.Response.ATTENDING)),
+            my_response=_answer_subquery(request.user),
+        )
+        .order_by("starts_at", "pk")
+    )
+    upcoming = [m for m in meetings if m.ends_at > now]
+    past = [m for m in reversed(meetings) if m.ends_at <= now]
+    responses = dict(Participation.Response.choices)
+    for meeting in meetings:
+        meeting.my_response_label = responses.get(meeting.my_response or Participation.Response.NO_ANSWER)
+    return render(request, "meetings/list.html", {
+        "upcoming": upcoming,
+        "past": past,
+        "coordinated_projects": permissions.coordinated_projects(request.user).order_by("title"),
+    })
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = permissions.get_for_member_or_404(
+        Meeting.objects.select_related("project", "host_organisation"), request.user, pk=pk
+    )
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | None = None, upload_form: UploadForm | None = None) -> dict[str, Any]:
+    user = request.user
+    participations = list(
+        meeting.participations.select_related("user__person__organisation").order_by(
+            "user__person__organisation__country", "user__person__organisation__name", "user__last_name", "user__first_name"
+        )
+    )
+    mine = next((p for p in participations if p.user_id == user.pk), None)
+    coming = [p for p in participations if p.response == Participation.Response.ATTENDING]
+    by_organisation = [
+        (org, list(group))
+        for org, group in groupby(coming, key=lambda p: getattr(getattr(p.user, "person", None), "organisation", None))
+    ]
+    attachments = list(
+        permissions.meeting_attachments_visible(meeting.attachments.all(), user, meeting.project_id)
+        .select_related("uploaded_by")
+    )
+    can_answer = permissions.can_answer_meeting(user, meeting)
+    if form is None and can_answer and meeting.accepts_answers:
+        initial = {"response": mine.response if mine and mine.response != Participation.Response.NO_ANSWER else None}
+        if mine:
+            initial.update(arrival_date=mine.arrival_date, departure_date=mine.departure_date, notes=mine.notes)
+        form = AnswerForm(initial=initial, meeting=meeting)
+    viewer_tz = timezone.get_current_timezone()
+    return {
+        "meeting": meeting,
+        "project": meeting.project,
+        "agenda": list(meeting.agenda_items.select_related("responsible_organisation", "work_group")),
+        "by_organisation": by_organisation,
+        "maybe": [p for p in participations if p.response == Participation.Response.MAYBE],
+        "declined": [p for p in participations if p.response == Participation.Response.NOT_ATTENDING],
+        "no_answer": [p for p in participations if p.response == Participation.Response.NO_ANSWER],
+        "mine": mine,
+        "decisions": list(meeting.decisions.select_related("work_group", "owner", "responsible_organisation", "task")),
+        "tasks": list(
+            meeting.tasks.select_related("work_group").prefetch_related("responsible_people", "responsible_organisations")
+        ),
+        "photos": [a for a in attachments if a.is_photo],
+        "documents": [a for a in attachments if not a.is_photo],
+        "can_answer": can_answer,
+        "is_coordinator": permissions.is_coordinator(user, meeting.project_id),
+        "form": form,
+        "upload_form": upload_form or (UploadForm() if can_answer else None),
+        "viewer_tz": viewer_tz,
+        "same_tz": meeting.local_starts_at.utcoffset() == timezone.localtime(meeting.starts_at).utcoffset()
+        and meeting.local_ends_at.utcoffset() == timezone.localtime(meeting.ends_at).utcoffset(),
+    }
+
+
+def _answerable_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = permissions.get_for_member_or_404(
+        Meeting.objects.select_related("project", "host_organisation"), request.user, pk=pk
+    )
+    if not permissions.can_answer_meeting(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+def _closed_message(request: HttpRequest, meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.CANCELLED:
+        messages.error(request, _("This meeting was cancelled; there is nothing to answer."))
+    else:
+        messages.error(
+            request,
+            _("The meeting has already started, so answers can no longer be changed. Please tell the coordinator directly."),
+        )
+
+
+@login_required
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _answerable_meeting(request, pk)
+    if not meeting.accepts_answers:
+        _closed_message(request, meeting)
+        return redirect("meetings:detail", pk=meeting.pk)
+    if request.method != "POST":
+        return redirect(f"{meeting_url_path(meeting)}#answer")
+    form = AnswerForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        messages.error(request, _("Your answer was not saved. Please correct the marked fields."))
+        return render(request, "meetings/detail.html", _detail_context(request, meeting, form=form), status=400)
+    try:
+        participation = services.answer_invitation(
+            meeting, request.user,
+            response=form.cleaned_data["response"],
+            arrival_date=form.cleaned_data["arrival_date"],
+            departure_date=form.cleaned_data["departure_date"],
+            notes=form.cleaned_data["notes"],
+        )
+    except services.AnswersClosed:
+        _closed_message(request, meeting)
+        return redirect("meetings:detail", pk=meeting.pk)
+    messages.success(request, _("Thank you, your answer is saved: %(answer)s.") % {"answer": participation.get_response_display()})
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+def meeting_url_path(meeting: Meeting) -> str:
+    from django.urls import reverse
+
+    return reverse("meetings:detail", args=[meeting.pk])
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = permissions.get_for_member_or_404(Meeting.objects.select_related("project"), request.user, pk=pk)
+    response = HttpResponse(services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _answerable_meeting(request, pk)
+    if request.method != "POST":
+        return redirect(f"{meeting_url_path(meeting)}#files")
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("The file was not added. Please see the message next to the file field."))
+        return render(request, "meetings/detail.html", _detail_context(request, meeting, upload_form=form), status=400)
+    data = form.cleaned_data
+    services.add_attachment(
+        meeting, data["file"], kind=data["kind"], caption=data["caption"],
+        photo_consent=data["photo_consent"], by=request.user,
+    )
+    messages.success(request, _("The file was added to the meeting."))
+    return redirect(f"{meeting_url_path(meeting)}#files")
+
+
+def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
+    attachment = permissions.get_for_member_or_404(
+        Attachment.objects.select_related("meeting"), request.user, path="meeting__project", pk=pk
+    )
+    visible = permissions.meeting_attachments_visible(
+        Attachment.objects.filter(pk=attachment.pk), request.user, attachment.meeting.project_id
+    )
+    if not visible.exists():
+        raise Http404
+    return attachment
+
+
+def _file_response(attachment: Attachment, *, as_attachment: bool) -> FileResponse:
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=as_attachment, filename=attachment.original_name or "file",
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    # Even a file that somehow slipped through must not run as a page of the portal.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    return _file_response(_visible_attachment(request, pk), as_attachment=True)
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _visible_attachment(request, pk)
+    if not (attachment.is_photo and attachment.content_type.startswith("image/")):
+        raise Http404
+    return _file_response(attachment, as_attachment=False)
+
+
+def _coordinated_meeting(request: HttpRequest, pk: int) -> Meeting:
+    return permissions.get_for_coordinator_or_404(
+        Meeting.objects.select_related("project", "host_organisation"), request.user, pk=pk
+    )
+
+
+@login_required
+def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _coordinated_meeting(request, pk)
+    return render(request, "meetings/attendance.html", {
+        "meeting": meeting,
+        "participations": services.attendance_participations(meeting),
+        "blank_rows": range(5),
+    })
+
+
+@login_required
+def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _coordinated_meeting(request, pk)
+    return csv_response(services.attendance_csv([meeting]), f"attendance-{meeting.pk}.csv")
+
+
+def csv_response(content: str, filename: str) -> HttpResponse:
+    # The BOM lets spreadsheet programs read the names of all five countries correctly.
+    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    person = ensure_person(request.user)
+    return render(request, "meetings/calendar.html", {"feed_url": services.feed_url(person)})
+
+
+@login_required
+@require_POST
+def renew_token(request: HttpRequest) -> HttpResponse:
+    services.renew_calendar_token(ensure_person(request.user))
+    messages.success(request, _("Your calendar address was renewed. The old address no longer works: update it in your calendar program."))
+    return redirect("meetings:calendar")
+
+
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        person = Person.objects.select_related("user", "organisation").get(calendar_token=token, user__is_active=True)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    response = HttpResponse(services.personal_feed(person), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="agepartners.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+def mobility(request: HttpRequest, slug: str) -> HttpResponse:
+    project = permissions.get_for_coordinator_or_404(Project.objects.all(), request.user, path="", slug=slug)
+    rows = services.mobility_counts(project)
+    return render(request, "meetings/mobility.html", {
+        "project": project,
+        "rows": rows,
+        "total": sum(r.mobilities for r in rows),
+        "total_contracted": sum(r.contracted for r in rows),
+    })

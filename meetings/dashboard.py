@@ -1,0 +1,30 @@
+"""The meetings panel of the dashboard: the next meetings and the viewer's answer."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+
+from meetings.models import Meeting, Participation
+from projects import permissions
+
+ROWS = 3
+
+
+def panel(request: HttpRequest) -> dict[str, Any] | None:
+    if not request.user.is_authenticated:
+        return None
+    answer = Participation.objects.filter(meeting=OuterRef("pk"), user=request.user).values("response")[:1]
+    meetings = list(
+        permissions.scope_for_member(Meeting.objects.all(), request.user)
+        .filter(ends_at__gt=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .annotate(my_response=Subquery(answer))
+        .order_by("starts_at", "pk")[:ROWS]
+    )
+    labels = dict(Participation.Response.choices)
+    for meeting in meetings:
+        meeting.my_response_label = labels.get(meeting.my_response or Participation.Response.NO_ANSWER)
+    return {"template": "meetings/dashboard_panel.html", "context": {"meetings": meetings}}
