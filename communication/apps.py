@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CommunicationConfig(AppConfig):
     name = "communication"
     verbose_name = _("Communication")
+
+    def ready(self) -> None:
+        from communication import signals
+
+        signals.connect()

@@ -1,0 +1,21 @@
+"""The dashboard's panel: what happened recently in my projects."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from communication.services import activity_feed
+from projects import permissions
+
+PANEL_ROWS = 8
+
+
+def panel(request: HttpRequest) -> dict[str, Any] | None:
+    if not request.user.is_authenticated:
+        return None
+    projects = list(permissions.member_projects(request.user).order_by("title")[:6])
+    if not projects:
+        return None
+    activities = list(activity_feed(request.user)[:PANEL_ROWS])
+    return {"template": "communication/dashboard_panel.html", "context": {"activities": activities, "projects": projects}}
