@@ -1,0 +1,92 @@
+"""RSS and Atom feeds of public news, one per language (the URL's language prefix).
+
+Only live public articles of public projects appear; members-only news never does.
+An article missing in the feed's language is given in its original language, with a note.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from news.html import clean_html
+from news.models import Article
+
+FEED_SIZE = 30
+
+
+class LatestNewsRss(Feed):
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        # The feed's language is the one of its URL prefix.
+        return translation.get_language() or settings.LANGUAGE_CODE
+
+    def title(self, lang: str) -> str:
+        return _("agepartners news")
+
+    def link(self, lang: str) -> str:
+        return reverse("news:list")
+
+    def description(self, lang: str) -> str:
+        return _("Public news of the partnerships on agepartners.")
+
+    def feed_url(self, lang: str) -> str:
+        return reverse("news:rss")
+
+    def items(self, lang: str) -> list[tuple[Article, Any]]:
+        articles = Article.objects.public().select_related("project").order_by("-publish_at", "-pk")[:FEED_SIZE]
+        return [(article, article.localized(lang)) for article in articles]
+
+    def item_title(self, item: tuple[Article, Any]) -> str:
+        return item[1].title.value
+
+    def item_description(self, item: tuple[Article, Any]) -> str:
+        article, text = item
+        parts = []
+        if text.body.fallback:
+            language = translation.get_language_info(text.original_language)["name_translated"]
+            parts.append("<p><em>%s</em></p>" % escape(
+                _("Not yet translated into this language; shown in the original language, %(language)s.")
+                % {"language": language}
+            ))
+        if text.summary.value:
+            parts.append(f"<p>{escape(text.summary.value)}</p>")
+        parts.append(clean_html(text.body.value))
+        return "\n".join(parts)
+
+    def item_link(self, item: tuple[Article, Any]) -> str:
+        return item[0].get_absolute_url()
+
+    def item_guid(self, item: tuple[Article, Any]) -> str:
+        return item[0].get_absolute_url()
+
+    def item_pubdate(self, item: tuple[Article, Any]) -> datetime:
+        return item[0].publish_at
+
+    def item_updateddate(self, item: tuple[Article, Any]) -> datetime:
+        return max(item[0].updated_at, item[0].publish_at)
+
+    def item_author_name(self, item: tuple[Article, Any]) -> str:
+        return item[0].prepared_by_name
+
+    def item_categories(self, item: tuple[Article, Any]) -> list[str]:
+        return [item[0].project.title]
+
+
+class LatestNewsAtom(LatestNewsRss):
+    feed_type = Atom1Feed
+
+    def subtitle(self, lang: str) -> str:
+        return self.description(lang)
+
+    def feed_url(self, lang: str) -> str:
+        return reverse("news:atom")

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
+
+from news.html import clean_html
+
+register = template.Library()
+
+
+@register.filter(name="clean_html")
+def clean_html_filter(value: str | None) -> SafeString:
+    """Sanitise again on output: whatever reached the database, only allowed HTML leaves."""
+    return mark_safe(clean_html(value))  # noqa: S308 - nh3 output with explicit allow-lists
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """The language's name in the reader's language ('Latvian', 'lettisch', …)."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+@register.filter
+def language_local_name(code: str) -> str:
+    """The language's name in itself ('latviešu', 'Deutsch', …), for links to it."""
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code
