@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("workgroups/", include("workgroups.urls")),
     path("news/", include("news.urls")),
     path("discussions/", include("communication.urls")),
+    path("me/", include("accounts.urls")),
     prefix_default_language=True,
 )
 

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+
+from accounts.services import must_set_up_2fa
+
+# Pages a coordinator may still open before setting up two-factor login: the setup itself,
+# logging in and out, the language switch, and their own personal data.
+ALLOWED_URL_NAMES = {"account_logout", "account_login", "account_reauthenticate", "set_language", "healthz"}
+ALLOWED_PREFIXES = ("mfa_",)
+ALLOWED_NAMESPACES = {"accounts"}
+
+
+class RequireTwoFactorMiddleware:
+    """Send a coordinator of a project that requires two-factor login to the
+    authenticator setup until they have one (portal pages and the admin alike)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not self._allowed(request) and must_set_up_2fa(user):
+            messages.warning(
+                request,
+                _("A project you coordinate requires two-factor login. Set up an authenticator app to continue."),
+            )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(request: HttpRequest) -> bool:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True  # a 404 leaks nothing and needs no redirect
+        name = match.url_name or ""
+        return (
+            name in ALLOWED_URL_NAMES
+            or name.startswith(ALLOWED_PREFIXES)
+            or bool(set(match.namespaces) & ALLOWED_NAMESPACES)
+            or request.path_info.startswith(("/static/", "/media/"))
+        )
