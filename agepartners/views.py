@@ -5,9 +5,11 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.utils import translation
 from django.views.i18n import set_language as django_set_language
 
 from agepartners.celery import app as celery_app
+from agepartners.i18n import language_of
 
 
 def _database_ok() -> bool:
@@ -46,7 +48,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, remembered on the person's profile when logged in."""
-    response = django_set_language(request)
+    # Django translates ``next`` only when it is in the active language; the switcher
+    # posts to an unprefixed address, so resolve ``next`` in its own language.
+    with translation.override(language_of(request.POST.get("next") or "")):
+        response = django_set_language(request)
     language = request.POST.get("language")
     if request.user.is_authenticated and language in settings.LANGUAGE_CODES:
         from projects.models import Person

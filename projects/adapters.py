@@ -9,9 +9,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
 
+from agepartners.i18n import url_in_language
 from outbox.services import Rendered, record_email
 
 
@@ -33,7 +34,7 @@ class AccountAdapter(DefaultAccountAdapter):
             request.LANGUAGE_CODE = language
         response = super().post_login(request, user, **kwargs)
         if language and isinstance(response, HttpResponseRedirect):
-            response["Location"] = translate_url(response["Location"], language)
+            response["Location"] = url_in_language(response["Location"], language)
         return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:

@@ -20,7 +20,14 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["lv", "de", "hu", "it", "da"]
-APPS = ["projects", "meetings", "workgroups", "news", "communication"]
+# The core catalogue (locale/) covers templates/ and these packages; every other
+# Django app (a directory with apps.py) keeps its own <app>/locale/.
+CORE_PACKAGES = ["agepartners", "outbox"]
+APPS = sorted(
+    p.parent.name for p in ROOT.glob("*/apps.py")
+    if p.parent.name not in CORE_PACKAGES and not p.parent.name.startswith(".")
+)
+NOT_SOURCES = [".venv", "var", "bench", "scripts", "docs", "staticfiles", "node_modules", ".git"]
 PY = sys.executable
 
 
@@ -29,7 +36,7 @@ def makemessages(target: str) -> None:
     common = ["--no-obsolete", "--add-location=never", "-e", "html,txt,py"]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     if target == "core":
-        ignores = [arg for app in APPS + [".venv", "var", "bench", "scripts", "docs"] for arg in ("--ignore", f"{app}/*")]
+        ignores = [arg for app in APPS + NOT_SOURCES for arg in ("--ignore", f"{app}/*")]
         env["DJANGO_SETTINGS_MODULE"] = "agepartners.settings"
         env.setdefault("DJANGO_DEBUG", "true")
         subprocess.run([PY, "manage.py", "makemessages", *langs, *common, *ignores], cwd=ROOT, env=env, check=True)

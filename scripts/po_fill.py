@@ -37,6 +37,10 @@ def main(target: str, source: str) -> int:
                 entry.msgstr = value
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+        # A clean header: msgfmt skips catalogues whose header is still marked fuzzy.
+        po.metadata_is_fuzzy = False
+        po.metadata["Language"] = lang
+        po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         po.save()
         po.save_as_mofile(str(po_path.with_suffix(".mo")))
         left = len(po.untranslated_entries()) + len(po.fuzzy_entries())
