@@ -30,7 +30,7 @@ def _work_group_field(project: Project) -> forms.ModelChoiceField:
 
 class PostForm(forms.Form):
     body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000,
-                           help_text=BODY_HELP)
+                           help_text=BODY_HELP, error_messages={"required": _("Please write a message.")})
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
