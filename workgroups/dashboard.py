@@ -1,6 +1,7 @@
 """The "my open tasks" panel of the dashboard (a constant number of queries)."""
 from __future__ import annotations
 
+from django.db.models import Count, Window
 from django.http import HttpRequest
 
 from projects import permissions
@@ -21,9 +22,7 @@ def panel(request: HttpRequest) -> dict | None:
         .prefetch_related("responsible_people", "responsible_organisations")
         .order_by("deadline", "pk")
     )
-    tasks = list(qs[: LIMIT + 1])
-    more = 0
-    if len(tasks) > LIMIT:
-        more = qs.count() - LIMIT
-        tasks = tasks[:LIMIT]
+    # The total comes with the rows (a window count), so 5 or 500 tasks cost the same queries.
+    tasks = list(qs.annotate(total=Window(Count("pk")))[:LIMIT])
+    more = tasks[0].total - len(tasks) if tasks else 0
     return {"template": "workgroups/dashboard_panel.html", "context": {"tasks": _annotate(tasks, user), "more": more}}
