@@ -11,6 +11,7 @@ import csv
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country", "city"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "city"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_staff and permissions.is_any_coordinator(request.user)
@@ -136,10 +138,18 @@ class PersonAdmin(ProjectScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ProjectScopedAdmin):
-    list_display = ["user", "project", "role", "created_at"]
+    list_display = ["member", "email", "project", "role", "created_at"]
     list_filter = [("project", admin.RelatedOnlyFieldListFilter), "role"]
     search_fields = ["user__first_name", "user__last_name", "user__email"]
     list_select_related = ["user", "project"]
+
+    @admin.display(description=_("person"), ordering="user__first_name")
+    def member(self, membership: Membership) -> str:
+        return membership.user.get_full_name() or membership.user.email
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def email(self, membership: Membership) -> str:
+        return membership.user.email
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

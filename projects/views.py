@@ -41,8 +41,9 @@ def _partners_by_country(partners: list[Partner]) -> list[tuple[Any, list[Partne
     return [(country, list(group)) for country, group in groupby(ordered, key=lambda p: p.organisation.country)]
 
 
-def latest_public_news(project: Project, limit: int = LATEST_NEWS) -> list[Any]:
-    """The news app's latest public articles of ``project`` (none while it offers no selector)."""
+def latest_public_news(project: Project, limit: int = LATEST_NEWS) -> list[dict[str, Any]]:
+    """The news app's latest public articles of ``project`` (``news.selectors.latest_public``;
+    none while the news app offers no such selector)."""
     try:
         selectors = importlib.import_module("news.selectors")
     except ModuleNotFoundError as exc:
@@ -50,7 +51,14 @@ def latest_public_news(project: Project, limit: int = LATEST_NEWS) -> list[Any]:
             raise
         return []
     latest = getattr(selectors, "latest_public", None)
-    return list(latest(project, limit)) if latest is not None else []
+    if latest is None:
+        return []
+    lang = translation.get_language()
+    # Each title as the reader sees it: in their language, else in the article's original one.
+    return [
+        {"article": article, "title": article.localized(lang).title if hasattr(article, "localized") else str(article)}
+        for article in latest(project, limit)
+    ]
 
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
