@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from news.html import clean_html
+from news.html import clean_html, plain_text
 from news.models import Article
 
 FEED_SIZE = 30
@@ -47,7 +47,8 @@ class LatestNewsRss(Feed):
         return [(article, article.localized(lang)) for article in articles]
 
     def item_title(self, item: tuple[Article, Any]) -> str:
-        return item[1].title.value
+        # Titles are plain text, but some feed readers render them as HTML: no tags at all.
+        return plain_text(item[1].title.value)
 
     def item_description(self, item: tuple[Article, Any]) -> str:
         article, text = item
@@ -76,7 +77,7 @@ class LatestNewsRss(Feed):
         return max(item[0].updated_at, item[0].publish_at)
 
     def item_author_name(self, item: tuple[Article, Any]) -> str:
-        return item[0].prepared_by_name
+        return plain_text(item[0].prepared_by_name)
 
     def item_categories(self, item: tuple[Article, Any]) -> list[str]:
         return [item[0].project.title]
