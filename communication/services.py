@@ -212,7 +212,7 @@ def add_document(project: Project, user: Any, *, title: str, upload: UploadedFil
         project=project, work_group=work_group, title=title.strip(), description=description,
         language=language, created_by=user, created_at=now, updated_at=now,
     )
-    add_version(document, user, upload, comment=comment, at=now, _new_document=True)
+    document.current_version = add_version(document, user, upload, comment=comment, at=now, _new_document=True)
     return document
 
 

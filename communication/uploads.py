@@ -71,7 +71,7 @@ def clean_file_name(name: str) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    stem = stem[: 150 - len(ext) - 1].rstrip(" .") or "document"
+    stem = stem.strip(" ._")[: 150 - len(ext) - 1].rstrip(" .") or "document"
     return f"{stem}.{ext.lower()}" if ext else stem
 
 
