@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class WorkgroupsConfig(AppConfig):
     name = "workgroups"
-    verbose_name = _("Workgroups")
+    verbose_name = _("Work groups")

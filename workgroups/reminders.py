@@ -51,7 +51,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Case, Prefetch, When
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from outbox.services import queue_email
 from projects.models import Membership, Partner, Person, Project, parse_day_list
@@ -143,7 +143,7 @@ def latest_due_occasion(
             best = Occasion(DeadlineReminder.Kind.BEFORE, f"{deadline.isoformat()}/before/{days}", at)
     if overdue_repeat is not None and now >= deadline_end:
         first = deadline + timedelta(days=1)
-        if _moment(first, hour, tz) <= deadline_end:  # far east of the project, the next morning comes early
+        if _moment(first, hour, tz) < deadline_end:  # far east of the project, the next morning comes early
             first += timedelta(days=1)
         local_today = now.astimezone(tz).date()
         if overdue_repeat <= 0:
@@ -284,6 +284,9 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False) -> SweepResult:
         return result
 
     token = uuid.uuid4()
+    # One order for every sweep, so two concurrent inserts queue behind each other on the
+    # unique index instead of deadlocking.
+    candidates.sort(key=lambda c: (c.task.pk, c.user.pk, c.occasion.key))
     by_key = {(c.task.pk, c.user.pk, c.occasion.key): c for c in candidates}
     with transaction.atomic():
         DeadlineReminder.objects.bulk_create(
@@ -338,6 +341,11 @@ def digest_items(user: Any, items: list[Planned], now: datetime) -> list[dict[st
             "days_left": (task.deadline - today).days,
             "days_overdue": max(1, (today - task.deadline).days) if overdue else 0,
             "last_minute": task.last_minute,
+            # "until 22:59 your time" reads better than repeating the date, unless the
+            # deadline's last minute falls on another day where the person lives.
+            "until": formats.time_format(task.last_minute.astimezone(tz), "TIME_FORMAT")
+            if task.last_minute.astimezone(tz).date() == task.deadline
+            else formats.date_format(task.last_minute.astimezone(tz), "DATETIME_FORMAT"),
             "responsible_names": ", ".join(
                 [p.get_full_name() or p.email for p in task.responsible_people.all()]
                 + [o.name for o in task.responsible_organisations.all()]
@@ -356,7 +364,8 @@ def _queue_digest(user: Any, items: list[Planned], now: datetime) -> Any:
     person = getattr(user, "person", None)
     language = person.language if person is not None else settings.LANGUAGE_CODE
     _hour, tz, _days = _person_settings(user)
-    groups = digest_items(user, items, now)
+    with translation.override(language):  # the "until" times are formatted for the reader
+        groups = digest_items(user, items, now)
     projects = [g["project"] for g in groups]
     return queue_email(
         key=_digest_key(user, items), category=CATEGORY, to_email=user.email, template=TEMPLATE,
@@ -365,7 +374,7 @@ def _queue_digest(user: Any, items: list[Planned], now: datetime) -> Any:
             "groups": groups,
             "count": len(items),
             "single": groups[0]["items"][0] if len(items) == 1 else None,
-            "overdue_count": sum(1 for g in groups for i in g["items"] if i["overdue"]),
+            "overdue_count": sum(1 for g in groups for i in g["items"] if i["overdue"] and not i["escalation"]),
         },
         language=language, time_zone=str(tz), user=user,
         project=projects[0] if len(projects) == 1 else None,
