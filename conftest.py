@@ -271,4 +271,4 @@ def browser_login(page: Any, email: str, password: str = PASSWORD, lang: str = "
     page.goto(f"/{lang}/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")  # not the header's language switch
