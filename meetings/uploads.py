@@ -58,7 +58,8 @@ def safe_filename(name: str, extension: str) -> str:
     stem = PurePath(name.replace("\\", "/")).name
     stem = PurePath(stem).stem if PurePath(stem).suffix else stem
     stem = unicodedata.normalize("NFC", stem)
-    stem = re.sub(r"[\x00-\x1f\x7f\"/\\:*?<>|;]+", " ", stem).strip(" .") or "file"
+    stem = re.sub(r"[\x00-\x1f\x7f\"/\\:*?<>|;]+", " ", stem)
+    stem = re.sub(r"\s+", " ", stem).strip(" .") or "file"
     return f"{stem[:120]}{extension}"
 
 
