@@ -304,8 +304,21 @@ class Activity(models.Model):
 
     @property
     def localized_url(self) -> str:
+        """The stored default-language path, re-reversed in the reader's language."""
         if not self.url:
             return ""
-        from django.urls import translate_url
+        from urllib.parse import urlsplit
 
-        return translate_url(self.url, get_language() or settings.LANGUAGE_CODE)
+        from django.urls import NoReverseMatch, Resolver404, resolve
+        from django.utils.translation import override
+
+        parts = urlsplit(self.url)
+        language = get_language() or settings.LANGUAGE_CODE
+        try:
+            with override(settings.LANGUAGE_CODE):
+                match = resolve(parts.path)
+            with override(language):
+                path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except (Resolver404, NoReverseMatch):  # a page that no longer exists: keep the stored link
+            return self.url
+        return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
