@@ -43,7 +43,8 @@ def makemessages(target: str) -> None:
     else:
         app_dir = ROOT / target
         (app_dir / "locale").mkdir(exist_ok=True)
-        subprocess.run([PY, "-m", "django", "makemessages", *langs, *common], cwd=app_dir, env=env, check=True)
+        # -P: the app directory must not shadow standard modules (news/selectors.py vs selectors).
+        subprocess.run([PY, "-P", "-m", "django", "makemessages", *langs, *common], cwd=app_dir, env=env, check=True)
 
 
 def locale_dirs(target: str | None = None) -> list[Path]:
