@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from news.html import clean_html, plain_text
 from news.models import Article
+from news.templatetags.news_tags import language_name
 
 FEED_SIZE = 30
 
@@ -54,7 +55,7 @@ class LatestNewsRss(Feed):
         article, text = item
         parts = []
         if text.body.fallback:
-            language = translation.get_language_info(text.original_language)["name_translated"]
+            language = language_name(text.original_language)
             parts.append("<p><em>%s</em></p>" % escape(
                 _("Not yet translated into this language; shown in the original language, %(language)s.")
                 % {"language": language}
