@@ -103,23 +103,19 @@ class InvitationUnavailable(Exception):
 
 
 def country_time_zone(country: str, default: str) -> str:
-    """The main time zone of a country (tz database's zone1970.tab), for new profiles."""
+    """The main time zone of a country (first entry of the tz database's zone.tab), for new profiles."""
     import zoneinfo
 
     try:
         import tzdata
 
-        source = Path(tzdata.__file__).parent / "zoneinfo" / "zone1970.tab"
-        lines = source.read_text(encoding="utf-8").splitlines()
+        lines = (Path(tzdata.__file__).parent / "zoneinfo" / "zone.tab").read_text(encoding="utf-8").splitlines()
     except (ImportError, OSError):
         return default
     for line in lines:
-        if line.startswith("#"):
-            continue
         fields = line.split("\t")
-        if len(fields) >= 3 and country.upper() in fields[0].split(","):
-            if fields[2] in zoneinfo.available_timezones():
-                return fields[2]
+        if len(fields) >= 3 and fields[0] == country.upper() and fields[2] in zoneinfo.available_timezones():
+            return fields[2]
     return default
 
 

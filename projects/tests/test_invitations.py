@@ -93,7 +93,7 @@ def test_resending_sends_a_new_link_and_kills_the_old_one(
 
     response = client.get(old_link)
     assert response.status_code == 404
-    assert "replaced by a newer invitation" in response.content.decode()
+    assert "durch eine neuere Einladung ersetzt" in response.content.decode()
     assert client.get(new_link).status_code == 200
 
 
