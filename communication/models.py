@@ -30,8 +30,18 @@ def private_root() -> Path:
 
 
 class PrivateStorage(FileSystemStorage):
-    def __init__(self) -> None:
-        super().__init__(location=str(private_root()), base_url=None)
+    """Reads its root from the settings at each use, so a test or a deployment that
+    changes PRIVATE_MEDIA_ROOT is obeyed."""
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(private_root())
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        import os
+
+        return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:  # type: ignore[override]
         raise ValueError("Private files have no public URL; use the download view.")

@@ -132,7 +132,8 @@ def set_following(thread: Thread, user: Any, following: bool) -> None:
 
 @transaction.atomic
 def start_thread(project: Project, author: Any, title: str, body: str, work_group: Any = None,
-                 at: datetime | None = None) -> Thread:
+                 at: datetime | None = None, notify: bool = True) -> Thread:
+    """``notify=False`` records history (the demo's past exchange) without emailing anyone."""
     now = at or timezone.now()
     thread = Thread.objects.create(
         project=project, work_group=work_group, title=title.strip(), author=author,
@@ -145,12 +146,13 @@ def start_thread(project: Project, author: Any, title: str, body: str, work_grou
         title=thread.title, url=default_language_path("communication:thread", thread.pk), actor=author,
         work_group_id=thread.work_group_id, at=now,
     )
-    _notify_post(post, followers=False)
+    if notify:
+        _notify_post(post, followers=False)
     return thread
 
 
 @transaction.atomic
-def reply(thread: Thread, author: Any, body: str, at: datetime | None = None) -> Post:
+def reply(thread: Thread, author: Any, body: str, at: datetime | None = None, notify: bool = True) -> Post:
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.is_closed:
         raise ThreadClosed
@@ -163,7 +165,8 @@ def reply(thread: Thread, author: Any, body: str, at: datetime | None = None) ->
         title=thread.title, url=default_language_path("communication:thread", thread.pk) + f"#post-{post.pk}",
         actor=author, work_group_id=thread.work_group_id, at=now,
     )
-    _notify_post(post, followers=True)
+    if notify:
+        _notify_post(post, followers=True)
     return post
 
 
@@ -205,20 +208,21 @@ def _sha256(upload: UploadedFile) -> str:
 @transaction.atomic
 def add_document(project: Project, user: Any, *, title: str, upload: UploadedFile, description: str = "",
                  language: str = "en", work_group: Any = None, comment: str = "",
-                 at: datetime | None = None) -> Document:
+                 at: datetime | None = None, notify: bool = True) -> Document:
     check_upload(upload)
     now = at or timezone.now()
     document = Document.objects.create(
         project=project, work_group=work_group, title=title.strip(), description=description,
         language=language, created_by=user, created_at=now, updated_at=now,
     )
-    document.current_version = add_version(document, user, upload, comment=comment, at=now, _new_document=True)
+    document.current_version = add_version(document, user, upload, comment=comment, at=now, notify=notify,
+                                           _new_document=True)
     return document
 
 
 @transaction.atomic
 def add_version(document: Document, user: Any, upload: UploadedFile, comment: str = "",
-                at: datetime | None = None, _new_document: bool = False) -> DocumentVersion:
+                at: datetime | None = None, notify: bool = True, _new_document: bool = False) -> DocumentVersion:
     """A new upload becomes the current version; earlier versions stay downloadable."""
     file_type = check_upload(upload)
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -244,7 +248,8 @@ def add_version(document: Document, user: Any, upload: UploadedFile, comment: st
         url=default_language_path("communication:document", document.pk), actor=user,
         work_group_id=document.work_group_id, at=now,
     )
-    _notify_document(version, document)
+    if notify:
+        _notify_document(version, document)
     return version
 
 

@@ -44,3 +44,9 @@ def thread(project: Any, coordinator: Any) -> Any:
 @pytest.fixture
 def meeting_day() -> date:
     return date(2012, 10, 8)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path: Any) -> None:
+    """Uploaded documents of a test live and die with the test."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
