@@ -142,12 +142,27 @@ class TaskEvent(models.Model):
         return f"{self.task}: {self.get_kind_display()}"
 
     @property
+    def old_date(self) -> date | str:
+        return _as_date(self.old_value)
+
+    @property
+    def new_date(self) -> date | str:
+        return _as_date(self.new_value)
+
+    @property
     def old_status_label(self) -> str:
         return _status_label(self.old_value)
 
     @property
     def new_status_label(self) -> str:
         return _status_label(self.new_value)
+
+
+def _as_date(value: str) -> date | str:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return value
 
 
 def _status_label(value: str) -> str:
