@@ -73,8 +73,11 @@ def database_settings(url: str, conn_max_age: int = 60) -> dict[str, object]:
     if scheme != "sqlite" and not config.get("NAME"):
         raise ConfigurationError(f"DATABASE_URL={url!r} names no database.")
     if scheme == "sqlite":
-        # A web process, a worker and beat share the file: wait for a lock rather than fail at once.
-        config["OPTIONS"] = {"timeout": 20}
+        # Django's SQLite minus the PostgreSQL-only indexes (see agepartners/sqlite/base.py).
+        config["ENGINE"] = "agepartners.sqlite"
+        # A web process, a worker and beat share the file: readers never block the writer
+        # (WAL), and a writer waits for the lock instead of failing at once.
+        config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     return config
 
 

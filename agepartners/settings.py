@@ -170,7 +170,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 # --- Email -------------------------------------------------------------------------
-globals().update(email_settings(env_str("EMAIL_URL", "file://var/mail"), str(BASE_DIR)))
+# The embedded default writes each email as a file under var/mail/.
+globals().update(email_settings(env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"), str(BASE_DIR)))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "agepartners <noreply@agepartners.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -178,10 +179,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # With no broker configured, kombu's filesystem transport needs no server.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = str(VAR_DIR / "celery" / "queue")
+    _queue_dir = VAR_DIR / "celery" / "queue"
+    _queue_dir.mkdir(parents=True, exist_ok=True)  # kombu expects the folder to exist
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        "data_folder_in": _queue_dir,
-        "data_folder_out": _queue_dir,
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }

@@ -92,7 +92,7 @@ def test_postgres_database_url_is_parsed():
 
 def test_sqlite_database_url_is_the_embedded_default():
     config = database_settings("sqlite:////tmp/age/portal.sqlite3")
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "agepartners.sqlite"  # Django's SQLite, minus PostgreSQL-only indexes
     assert config["NAME"] == "/tmp/age/portal.sqlite3"
 
 

@@ -1,0 +1,127 @@
+"""The embedded default that `make run` uses, booted for real: SQLite, kombu's filesystem
+broker, a Celery worker and emails written as files. No PostgreSQL, no Redis, no SMTP."""
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+class Processes:
+    """Subprocesses of one test; all of them are killed at the end, whatever happens."""
+
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env, self.logs, self.running = env, logs, []
+
+    def run(self, *args: str, timeout: float = 300) -> str:
+        result = subprocess.run([sys.executable, *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout)
+        assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "w")
+        # A session of its own, so the whole group (runserver's children too) can be stopped.
+        process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.running.append((process, log))
+        return process
+
+    def stop_all(self) -> None:
+        for process, log in reversed(self.running):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=15)
+            log.close()
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[tuple[Processes, Path, int]]:
+    var, mail, logs = tmp_path / "var", tmp_path / "mail", tmp_path / "logs"
+    logs.mkdir()
+    port = free_port()
+    keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
+    env = {k: v for k, v in os.environ.items() if k in keep}  # no DATABASE_URL, no CELERY_BROKER_URL
+    env.update(
+        DJANGO_SETTINGS_MODULE="agepartners.settings", DJANGO_DEBUG="true", AGEPARTNERS_VAR_DIR=str(var),
+        EMAIL_URL=f"file://{mail}", SITE_URL=f"http://127.0.0.1:{port}", PYTHONUNBUFFERED="1",
+    )
+    processes = Processes(env, logs)
+    try:
+        yield processes, mail, port
+    finally:
+        processes.stop_all()
+
+
+def _wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server exited"
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+def test_the_embedded_default_serves_the_demo_and_its_worker_delivers_email(embedded):
+    processes, mail, port = embedded
+    base = f"http://127.0.0.1:{port}"
+
+    processes.run("manage.py", "migrate", "--noinput")
+    output = processes.run("manage.py", "seed_demo")
+    assert "partner@magdeburg.example" in output
+
+    server = processes.start("web", "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload")
+    _wait_for_http(f"{base}/healthz", server)
+    with urllib.request.urlopen(f"{base}/en/", timeout=10) as response:
+        assert response.status == 200
+        assert "Administration go Europe!" in response.read().decode()
+    with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+        assert response.status == 200  # SQLite and the filesystem broker both count as up
+
+    processes.start("worker", "-m", "celery", "-A", "agepartners", "worker", "--pool=solo", "--loglevel=INFO")
+
+    # A visitor asks for a password reset on the served site, as a browser would.
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(f"{base}/de/accounts/password/reset/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "email": "partner@magdeburg.example"}).encode()
+    with opener.open(urllib.request.Request(f"{base}/de/accounts/password/reset/", data=data), timeout=30) as response:
+        assert response.status == 200 and "/de/accounts/password/reset/done/" in response.url
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        files = list(mail.glob("*.log")) if mail.exists() else []
+        if files:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("no email in the mail folder; worker log:\n" + processes.log("worker")[-3000:])
+    [email] = files
+    text = email.read_text()
+    assert "To: partner@magdeburg.example" in text
+    assert f"{base}/de/accounts/password/reset/key/" in text  # an absolute link, in the asker's language
+    assert "outbox.tasks.deliver" in processes.log("worker")  # the worker sent it, not the web process
