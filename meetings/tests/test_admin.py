@@ -143,9 +143,9 @@ def test_invitations_reach_every_member_once_in_their_language_with_a_calendar_f
 
     by_address = {m["To"]: m for m in messages}
     assert sorted(by_address) == sorted([coordinator.email, partner.email, marco.email])  # not the observer
-    assert by_address[partner.email]["Subject"].startswith("Einladung")
-    assert by_address[coordinator.email]["Subject"].startswith("Ielūgums")
-    assert by_address[marco.email]["Subject"].startswith("Invito")
+    assert str(by_address[partner.email]["Subject"]).strip().startswith("Einladung")
+    assert str(by_address[coordinator.email]["Subject"]).strip().startswith("Ielūgums")
+    assert str(by_address[marco.email]["Subject"]).strip().startswith("Invito")
     assert "Bitte" in body_text(by_address[partner.email])
     for message in messages:
         [ics] = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
