@@ -60,6 +60,13 @@ def test_coordinator_adds_an_article_and_bad_input_gets_clear_messages(client, c
     assert "Write the title in the original language (Latvian)" in html
     assert "Nur Deutsch" in html  # nothing typed is lost
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    response = client.post("/en/admin/news/article/add/", {**data, "title_lv": "Ar attēlu", "body_lv": "<p>T</p>", "cover_image": fake})
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode()
+
     data.update({"title_lv": "Jauna ziņa", "body_lv": "<p>Teksts<script>x()</script></p>"})
     response = client.post("/en/admin/news/article/add/", data)
     assert response.status_code == 302

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from news.models import TRANSLATED_FIELDS, Article, validate_cover_image
@@ -101,6 +102,7 @@ def _image(fmt: str, size=(8, 8)) -> bytes:
     return data.getvalue()
 
 
+@translation.override("en")
 def test_cover_image_must_really_be_a_picture():
     validate_cover_image(SimpleUploadedFile("ok.jpg", _image("JPEG")))
     validate_cover_image(SimpleUploadedFile("ok.webp", _image("WEBP")))
@@ -112,7 +114,8 @@ def test_cover_image_must_really_be_a_picture():
     assert "TIFF" in excinfo.value.messages[0]
 
 
-def test_cover_image_over_five_megabytes_is_refused_with_its_size(settings):
+@translation.override("en")
+def test_cover_image_over_five_megabytes_is_refused_with_its_size():
     big = SimpleUploadedFile("huge.png", _image("PNG") + b"\0" * (5 * 1024 * 1024))
     with pytest.raises(ValidationError) as excinfo:
         validate_cover_image(big)
