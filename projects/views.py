@@ -3,6 +3,7 @@ the operations in projects.services."""
 from __future__ import annotations
 
 import importlib
+import unicodedata
 from itertools import groupby
 from typing import Any
 
@@ -35,10 +36,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/home.html", {"projects": projects})
 
 
-def _partners_by_country(partners: list[Partner]) -> list[tuple[Any, list[Partner]]]:
-    """[(country, [partner, …]), …] in the order of the country names in the reader's language."""
-    ordered = sorted(partners, key=lambda p: (str(p.organisation.country.name), p.organisation.name))
-    return [(country, list(group)) for country, group in groupby(ordered, key=lambda p: p.organisation.country)]
+def _sort_key(text: str) -> str:
+    # "Ārzemes" sorts beside "Austrija", not after "Zviedrija".
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def _by_country(items: list[Any], organisation: Any) -> list[tuple[Any, list[Any]]]:
+    """[(country, [item, …]), …] ordered by the country names in the reader's language."""
+    ordered = sorted(items, key=lambda i: (_sort_key(str(organisation(i).country.name)), _sort_key(organisation(i).name)))
+    return [(country, list(group)) for country, group in groupby(ordered, key=lambda i: organisation(i).country)]
 
 
 def latest_public_news(project: Project, limit: int = LATEST_NEWS) -> list[dict[str, Any]]:
@@ -68,7 +74,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     partners = list(project.partners.select_related("organisation"))
     return render(request, "projects/project_detail.html", {
         "project": project,
-        "countries": _partners_by_country(partners),
+        "countries": _by_country(partners, lambda p: p.organisation),
         "partner_count": len(partners),
         "progress": project.progress_percent(),
         "news": latest_public_news(project),
@@ -103,13 +109,7 @@ def partner_directory(request: HttpRequest, slug: str) -> HttpResponse:
         others = [m for m in by_organisation.pop(partner.organisation_id, []) if m.user_id not in contact_ids]
         rows.append({"partner": partner, "contacts": list(partner.contacts.all()), "others": others})
     unaffiliated = [m for group in by_organisation.values() for m in group]
-    countries = [
-        (country, list(group))
-        for country, group in groupby(
-            sorted(rows, key=lambda r: (str(r["partner"].organisation.country.name), r["partner"].organisation.name)),
-            key=lambda r: r["partner"].organisation.country,
-        )
-    ]
+    countries = _by_country(rows, lambda r: r["partner"].organisation)
     return render(request, "projects/partner_directory.html", {
         "project": project, "countries": countries, "unaffiliated": unaffiliated,
     })
@@ -138,6 +138,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     projects = list(permissions.member_projects(request.user).select_related("coordinating_organisation"))
     for project in projects:
         project.my_role = Membership.Role(roles[project.pk]).label if project.pk in roles else None
+        project.i_coordinate = permissions.is_coordinator(request.user, project)
     return render(request, "projects/dashboard.html", {"projects": projects, "panels": dashboard_panels(request)})
 
 
