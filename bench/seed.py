@@ -14,7 +14,6 @@ generator logs in as.
 """
 from __future__ import annotations
 
-import importlib
 import random
 import time
 import zoneinfo
@@ -310,6 +309,8 @@ class Seeder:
             lang, tz, *_rest = COUNTRIES[str(org.country)]
             if self.rng.random() < 0.15:
                 lang = "en"
+            if user.email == BENCH_PARTNER_EMAIL:
+                lang, tz = "de", "Europe/Berlin"
             people.append(Person(user=user, organisation=org, language=lang, time_zone=tz,
                                  position=self.rng.choice(["Project manager", "International officer", "Specialist", "Head of department", "Assistant"]),
                                  # Hour 0: every reminder is due whenever the benchmark sweeps.
@@ -452,23 +453,70 @@ class Seeder:
         _through_rows(Task, "responsible_people", people_pairs, self.counts)
         _through_rows(Task, "responsible_organisations", org_pairs, self.counts)
 
-    # --- news and discussions (filled in as those apps land) ------------------------------
+    # --- news and discussions ------------------------------------------------------------
 
     def news(self) -> None:
-        module = _optional("bench.seed_news")
-        if module is not None:
-            module.seed(self)
+        Article = _model("news.Article")
+        if Article is None:
+            return
+        per_project = max(1, self.n(6000) // len(self.projects_list))
+        now = timezone.now()
+        objs = []
+        for project in self.projects_list:
+            orgs = self.project_orgs[project.pk]
+            members = self.project_members[project.pk]
+            for k in range(per_project):
+                host = orgs[k % len(orgs)]
+                original = COUNTRIES[str(host.country)][0]
+                if original == "en" and self.rng.random() < 0.5:
+                    original = "lv"
+                # Most articles exist in all six languages; some only in the original and English.
+                languages = LANGS if self.rng.random() < 0.75 else list(dict.fromkeys([original, "en"]))
+                pattern = k % len(NEWS_TITLES["en"])
+                article = Article(
+                    project=project, slug=f"{slugify(NEWS_TITLES['en'][pattern].format(city=host.city))[:90]}-{k + 1}",
+                    original_language=original, audience="public" if self.rng.random() < 0.7 else "members",
+                    status="published" if self.rng.random() < 0.95 else "draft",
+                    publish_at=now - timedelta(days=self.rng.randint(0, 700), minutes=self.rng.randint(0, 1440)),
+                    author=self.rng.choice(members), prepared_by_name=str(self.rng.choice(members).get_full_name()),
+                    notified_at=now,
+                )
+                for lang in languages:
+                    title = NEWS_TITLES[lang][pattern].format(city=host.city)
+                    setattr(article, f"title_{lang}", title)
+                    setattr(article, f"summary_{lang}", NEWS_BODIES[lang].strip())
+                    setattr(article, f"body_{lang}", "".join(f"<p>{NEWS_BODIES[lang]}</p>" for _ in range(4)))
+                article.title = getattr(article, f"title_{original}")
+                objs.append(article)
+        _bulk(Article, objs, self.counts)
 
     def discussions(self) -> None:
-        module = _optional("bench.seed_communication")
-        if module is not None:
-            module.seed(self)
+        Thread = _model("communication.Thread")
+        Post = _model("communication.Post")
+        if Thread is None or Post is None:
+            return
+        from communication.markup import render_markdown
 
-
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+        rendered = {line: render_markdown(line) for line in POST_LINES}
+        posts_total = self.n(50000)
+        per_thread = 10
+        threads_per_project = max(1, posts_total // per_thread // len(self.projects_list))
+        now = timezone.now()
+        threads, plans = [], []
+        for project in self.projects_list:
+            members = self.project_members[project.pk]
+            for k in range(threads_per_project):
+                started = now - timedelta(days=self.rng.randint(1, 600))
+                times = sorted(started + timedelta(hours=self.rng.randint(0, 24 * 30)) for _ in range(per_thread))
+                threads.append(Thread(project=project, title=f"{self.rng.choice(TASK_VERBS)} {self.rng.choice(TASK_OBJECTS)}",
+                                      author=self.rng.choice(members), created_at=started,
+                                      last_activity_at=times[-1], reply_count=per_thread - 1))
+                plans.append((members, times))
+        threads = _bulk(Thread, threads, self.counts)
+        posts = []
+        for thread, (members, times) in zip(threads, plans):
+            for moment in times:
+                line = self.rng.choice(POST_LINES)
+                posts.append(Post(thread=thread, author=self.rng.choice(members), body=line,
+                                  body_html=rendered[line], created_at=moment))
+        _bulk(Post, posts, self.counts)
