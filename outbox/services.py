@@ -114,8 +114,29 @@ def record_email(
         if OutgoingEmail.objects.filter(key=key).exists():
             return None
         raise
-    transaction.on_commit(lambda: enqueue([email.pk]))
+    _enqueue_after_commit(email.pk)
     return email
+
+
+# Emails recorded in one transaction reach the worker in chunks, so a sweep that queues
+# thousands of digests makes a few tasks that each reuse one SMTP connection (send_claimed)
+# instead of one task and one connection per email.
+ENQUEUE_CHUNK = 50
+
+
+def _enqueue_after_commit(pk: int) -> None:
+    pending = transaction.get_connection().__dict__.setdefault("_outbox_pending", [])
+    pending.append(pk)
+    # Registered for every email: the first callback to run after commit takes all the
+    # pending ids, the others find nothing left. Ids of rows rolled back are harmless
+    # (claim() finds no row for them).
+    transaction.on_commit(_flush_pending)
+
+
+def _flush_pending() -> None:
+    ids = transaction.get_connection().__dict__.pop("_outbox_pending", [])
+    for start in range(0, len(ids), ENQUEUE_CHUNK):
+        enqueue(ids[start:start + ENQUEUE_CHUNK])
 
 
 def enqueue(ids: list[int]) -> None:
