@@ -199,7 +199,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A queued web request must not hang when Redis is down; the outbox sweep
 # picks up whatever could not be queued.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
+# Publishing is bounded by the timeout above (kombu gives up after it); the worker and
+# beat must keep reconnecting for as long as Redis is away, or they exit (see faults/).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
