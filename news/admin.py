@@ -54,7 +54,7 @@ class ArticleAdmin(ProjectScopedAdmin, TranslationAdmin):
     """
 
     list_display = (
-        "__str__", "project", "original_language", "audience", "status", "publish_at", "missing_column", "preview_link",
+        "__str__", "project", "status", "publish_at", "missing_column", "audience", "original_language", "preview_link",
     )
     list_filter = (
         ("project", admin.RelatedOnlyFieldListFilter), "status", "audience", "original_language", MissingLanguageFilter,
@@ -120,3 +120,7 @@ class NewsSubscriptionAdmin(ProjectScopedAdmin):
     list_filter = (("project", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("user__email", "user__last_name")
     list_select_related = ("user", "project")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # People choose their own emails on the news pages; coordinators only see who did.
+        return False
