@@ -186,6 +186,15 @@ class InvitationAdmin(ProjectScopedAdmin):
             return list(InvitationAdminForm.Meta.fields)
         return self.readonly_after_sending
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        if "project" not in initial:
+            # Most coordinators have one project: choose it for them.
+            projects = list(permissions.coordinated_projects(request.user).values_list("pk", flat=True)[:2])
+            if len(projects) == 1:
+                initial["project"] = projects[0]
+        return initial
+
     def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
         if change:
             return

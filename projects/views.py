@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from projects import permissions, services
 from projects.forms import AcceptInvitationForm, ProfileForm
-from projects.models import Membership, Partner, Person, Project
+from projects.models import Membership, Person, Project
 
 # Apps that contribute a panel to the dashboard, in the order they appear.
 DASHBOARD_APPS = ["meetings", "workgroups", "news", "communication"]

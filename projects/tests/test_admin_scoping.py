@@ -166,3 +166,12 @@ def test_coordinator_edits_their_project_with_partner_and_membership_inlines(a_a
     assert "aim_lv" in html and "partners-TOTAL_FORMS" in html and "memberships-TOTAL_FORMS" in html
     # The contact-people choices of the partner inline hold only people of the project.
     assert "Kadri" not in html and "Katrin" in html
+
+
+def test_coordinator_opens_their_own_invitation_and_the_add_form_preselects_their_project(a_admin: Any, project: Any, partner_organisation: Any) -> None:
+    invitation, _token = invite(project=project, email="zsofia@eger.example", first_name="Zsófia", last_name="Nagy",
+                                organisation=partner_organisation, language="hu")
+    html = a_admin.get(f"/en/admin/projects/invitation/{invitation.pk}/change/").content.decode()
+    assert "zsofia@eger.example" in html and "Zsófia" in html
+    html = a_admin.get("/en/admin/projects/invitation/add/").content.decode()
+    assert re.search(rf'<option value="{project.pk}" selected>', html)
