@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outbox.models import OutgoingEmail
@@ -47,9 +48,24 @@ class TaskAdmin(ProjectScopedAdmin):
     actions = ["mark_done"]
 
     def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
+        # Edits in the admin leave the same history as edits on the portal's pages.
         if not change:
             obj.created_by = request.user
+        if "status" in form.changed_data and obj.status == Task.Status.DONE and obj.completed_on is None:
+            obj.completed_on = timezone.localdate(timezone=obj.work_group.project.tz)
+        elif obj.status != Task.Status.DONE:
+            obj.completed_on = None
         super().save_model(request, obj, form, change)
+        if not change:
+            TaskEvent.objects.create(task=obj, author=request.user, kind=TaskEvent.Kind.CREATED, new_value=obj.status)
+            return
+        if "status" in form.changed_data:
+            TaskEvent.objects.create(task=obj, author=request.user, kind=TaskEvent.Kind.STATUS,
+                                     old_value=form.initial.get("status", ""), new_value=obj.status)
+        if "deadline" in form.changed_data:
+            old = form.initial.get("deadline")
+            TaskEvent.objects.create(task=obj, author=request.user, kind=TaskEvent.Kind.DEADLINE,
+                                     old_value=old.isoformat() if old else "", new_value=obj.deadline.isoformat())
 
     @admin.action(description=_("Mark the selected tasks done"))
     def mark_done(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Organisation, Project
 
@@ -35,10 +36,11 @@ class WorkGroup(models.Model):
 
 class Task(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        # A context of their own: other apps' "Open"/"Cancelled" agree with other nouns.
+        OPEN = "open", pgettext_lazy("task status", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
+        DONE = "done", pgettext_lazy("task status", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("task status", "Cancelled")
 
     ACTIVE = (Status.OPEN, Status.IN_PROGRESS)
 

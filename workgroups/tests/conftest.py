@@ -1,7 +1,6 @@
 """People and tasks for the work-group tests, built through the same services the portal uses."""
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -11,8 +10,6 @@ import pytest
 from conftest import PASSWORD
 from workgroups import services
 from workgroups.models import Task, WorkGroup
-
-RIGA = zoneinfo.ZoneInfo("Europe/Riga")
 
 
 def at(iso: str) -> datetime:

@@ -89,3 +89,18 @@ def test_the_reminder_admin_stays_inside_the_coordinators_projects(client, outsi
     assert client.get(f"/en/admin/workgroups/deadlinereminder/{reminder.pk}/change/").status_code in (302, 404)
     assert client.get("/en/admin/workgroups/task/").status_code == 200
     assert "Collect job descriptions" not in client.get("/en/admin/workgroups/task/").content.decode()
+
+
+def test_a_coordinator_changing_a_task_in_the_admin_leaves_history(client, coordinator, partner, make_task):
+    task = make_task(date(2026, 4, 10), people=(partner,), title="Collect job descriptions")
+    client.force_login(coordinator)
+    response = client.post(f"/en/admin/workgroups/task/{task.pk}/change/", {
+        "work_group": task.work_group_id, "title": task.title, "description": "", "deadline": "2026-04-17",
+        "status": "done", "meeting": "", "completed_on": "", "responsible_people": [partner.pk],
+        "events-TOTAL_FORMS": "1", "events-INITIAL_FORMS": "1", "events-MIN_NUM_FORMS": "0", "events-MAX_NUM_FORMS": "1000",
+        "events-0-id": task.events.get().pk, "events-0-task": task.pk, "events-0-text": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    task.refresh_from_db()
+    assert task.status == "done" and task.completed_on is not None
+    assert set(task.events.values_list("kind", flat=True)) == {"created", "status", "deadline"}
