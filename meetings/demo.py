@@ -23,7 +23,7 @@ FIRST_AGENDA = [
     # day, time, title, description, responsible organisation key
     (date(2012, 10, 4), time(9, 0), "Welcome by the City of Magdeburg", "Opening of the partnership at the Old Town Hall.", "magdeburg"),
     (date(2012, 10, 4), time(9, 30), "Presentation of the partners", "Each partner presents its organisation, its staff and its experience with international work.", None),
-    (date(2012, 10, 4), time(11, 0), "Aims of the project and work programme 2012-2014", "Competitive local governments through lifelong learning in an international context.", "daugavpils"),
+    (date(2012, 10, 4), time(11, 0), "Aims of the project and the two-year work programme", "Competitive local governments through lifelong learning in an international context.", "daugavpils"),
     (date(2012, 10, 4), time(14, 0), "Setting up the work groups", "Skills analysis, teaching methods, learning content: members and lead partners.", "daugavpils"),
     (date(2012, 10, 4), time(16, 0), "Study visit: the citizens' office of Magdeburg", "", "magdeburg"),
     (date(2012, 10, 5), time(9, 0), "Work group sessions", "First exchange of experience and good practice in the three work groups.", None),
@@ -42,15 +42,15 @@ FIRST_DECISIONS = [
      "Two examples per partner, in English, with contact people.", "magdeburg", "magdeburg", date(2013, 1, 31)),
     ("The coordinator publishes the project website and the dissemination plan",
      "", "latvia", "latvia", date(2012, 11, 30)),
-    ("The second partner meeting takes place in Eger, Hungary, in April 2013",
+    ("The second partner meeting takes place in Eger, Hungary, in April",
      "The Hungarian partner proposes dates and the programme.", "hungary", "hungary", None),
 ]
 
 FIRST_MINUTES = (
     "The first partner meeting of \"Administration go Europe!\" took place at the Old Town Hall of Magdeburg "
-    "on 4 and 5 October 2012 with representatives of all six partner organisations from Latvia, Germany, "
+    "over two days with representatives of all six partner organisations from Latvia, Germany, "
     "Hungary, Italy and Denmark.\n\n"
-    "The partners agreed on the work programme for 2012-2014, set up the work groups, shared the "
+    "The partners agreed on the work programme for the two years of the project, set up the work groups, shared the "
     "responsibilities and fixed the first deadlines (see the decisions below). The coordinator explained "
     "the rules for mobilities and for the evidence of participation required by the national agencies."
 )
