@@ -28,16 +28,37 @@ def _fields(model: Any) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
+# Pages of the other apps, when their models do not say (no get_absolute_url).
+FALLBACK_URL_NAMES = {"workgroups.task": "workgroups:task", "meetings.meeting": "meetings:detail"}
+
+
 def _path(obj: Any) -> str:
+    from django.urls import NoReverseMatch, reverse
+
     getter = getattr(obj, "get_absolute_url", None)
-    if getter is None:
-        return ""
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            return str(getter())
-    except Exception:  # a URL the other app has not wired yet must not break its save
-        log.debug("No URL for %r yet", obj, exc_info=True)
-        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            if getter is not None:
+                return str(getter())
+            name = FALLBACK_URL_NAMES.get(obj._meta.label_lower)
+            return reverse(name, args=[obj.pk]) if name else ""
+        except NoReverseMatch:  # a page the other app has not wired yet must not break its save
+            log.debug("No URL for %r yet", obj, exc_info=True)
+            return ""
+
+
+def _past_moment(day: Any, time_zone: str) -> Any:
+    """A past date as a moment for the feed (late afternoon, local); today or later: now."""
+    import zoneinfo
+    from datetime import datetime, time
+
+    now = timezone.now()
+    if day is None:
+        return now
+    tz = zoneinfo.ZoneInfo(time_zone)
+    if day >= now.astimezone(tz).date():
+        return now
+    return datetime.combine(day, time(17), tzinfo=tz)
 
 
 def _key(obj: Any, verb: str) -> str:
@@ -63,9 +84,11 @@ def task_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
         return
     work_group = instance.work_group
     actor = getattr(instance, "completed_by", None)
+    # Dated by its completion day, so tasks recorded after the fact sort where they happened.
+    at = _past_moment(getattr(instance, "completed_on", None), work_group.project.time_zone)
     record_activity(
         key=key, project_id=work_group.project_id, kind=Activity.Kind.TASK_DONE, title=instance.title,
-        url=_path(instance), actor=actor, work_group_id=work_group.pk, move=False,
+        url=_path(instance), actor=actor, work_group_id=work_group.pk, at=at, move=False,
     )
 
 
@@ -91,9 +114,11 @@ def meeting_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     if not (getattr(instance, "minutes", "") or "").strip():
         forget_activity(key)
         return
+    ends_at = getattr(instance, "ends_at", None)
+    at = ends_at if ends_at is not None and ends_at < timezone.now() else timezone.now()
     record_activity(
         key=key, project_id=instance.project_id, kind=Activity.Kind.MINUTES, title=instance.title,
-        url=_path(instance), move=False,
+        url=_path(instance), at=at, move=False,
     )
 
 
