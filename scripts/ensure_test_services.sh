@@ -34,6 +34,17 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || fail "PostgreSQL is not reachable on 127.0.0.1:5432: install it ('apt-get install postgresql') and allow the 'postgres' user (trust or DATABASE_URL with a password)."
 fi
 
+# The test suite creates its own database next to DATABASE_URL's: the role must be able to log in.
+if ! .venv/bin/python - <<'PY' 2>/tmp/agepartners-pg-check.log
+import os, dj_database_url, psycopg2
+db = dj_database_url.parse(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/agepartners")
+psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, connect_timeout=5).close()
+PY
+then
+  grep -m1 -i "error" /tmp/agepartners-pg-check.log >&2 || true
+  fail "cannot log in to PostgreSQL as the test user: set DATABASE_URL=postgres://user:password@127.0.0.1:5432/agepartners (the user needs CREATEDB)."
+fi
+
 # Redis on 127.0.0.1:6379.
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   if command -v redis-server >/dev/null; then
