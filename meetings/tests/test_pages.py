@@ -294,3 +294,32 @@ def test_dashboard_panel_shows_next_meetings_and_my_answer(rf, project, partner,
         result = panel(request)
     [shown] = result["context"]["meetings"]
     assert shown.title == "Eger" and shown.my_response_label == "Maybe"
+
+
+def test_admin_attachment_form_checks_content_like_the_page(project):
+    from meetings.forms import AttachmentAdminForm
+
+    meeting = make_meeting(project)
+    bad = AttachmentAdminForm(
+        data={"kind": "photo", "caption": "x"},
+        files={"file": SimpleUploadedFile("photo.png", b"GIF89a not really")},
+        instance=Attachment(meeting=meeting),
+    )
+    assert not bad.is_valid()
+    assert "is not a photo we can show" in str(bad.errors["file"])
+    good = AttachmentAdminForm(
+        data={"kind": "photo", "caption": "Group"},
+        files={"file": SimpleUploadedFile("photo.png", jpeg_bytes())},
+        instance=Attachment(meeting=meeting),
+    )
+    assert good.is_valid(), good.errors
+    saved = good.save()
+    assert (saved.content_type, saved.original_name) == ("image/jpeg", "photo.jpg")
+    assert saved.file.name.endswith(".jpg")
+
+
+def test_dashboard_shows_the_meetings_panel(client, project, partner):
+    make_meeting(project, title="Second partner meeting")
+    client.force_login(partner)
+    page = client.get("/en/dashboard/").content.decode()
+    assert "Second partner meeting" in page and "Answer now" in page
