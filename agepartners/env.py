@@ -53,6 +53,15 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
     return number
 
 
+def env_url(name: str, default: str) -> str:
+    """An absolute http(s) address without a trailing slash (links in emails are built on it)."""
+    value = env_str(name, default).rstrip("/")
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigurationError(f"{name}={value!r} must be an absolute address such as https://portal.example.org")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":

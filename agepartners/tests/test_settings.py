@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agepartners.env import (
-    ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str,
+    ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str, env_url,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +53,14 @@ def test_numbers_must_be_numbers_and_not_below_their_minimum(monkeypatch):
 def test_host_lists_are_comma_separated_and_trimmed(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", " portal.example.org, www.portal.example.org ,,")
     assert env_list("DJANGO_ALLOWED_HOSTS", []) == ["portal.example.org", "www.portal.example.org"]
+
+
+def test_the_site_address_must_be_absolute(monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://portal.daugavpils.lv/")
+    assert env_url("SITE_URL", "http://127.0.0.1:8000") == "https://portal.daugavpils.lv"
+    monkeypatch.setenv("SITE_URL", "portal.daugavpils.lv")
+    with pytest.raises(ConfigurationError, match="absolute address"):
+        env_url("SITE_URL", "http://127.0.0.1:8000")
 
 
 def test_smtp_email_url_with_credentials_and_starttls():
