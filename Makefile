@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test venv dev-venv services messages bench clean
+.PHONY: run test venv dev-venv services messages bench clean faults load
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ messages: dev-venv
 bench: dev-venv
 	@bash scripts/ensure_test_services.sh
 	@bash bench/run.sh
+
+## make faults: fault tests on private PostgreSQL/Redis/SMTP (see docs/reliability.md).
+faults: dev-venv
+	$(PY) -m pytest -p no:django -o python_files='fault_*.py' faults -q -s $(PYTEST_ARGS)
+
+## make load: 50 logged-in partners for 60 s against gunicorn; zero 5xx, zero lost writes.
+load: dev-venv
+	$(PY) loadtest/run.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache
