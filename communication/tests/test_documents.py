@@ -139,3 +139,22 @@ def test_new_work_group_documents_notify_its_members_once(project, coordinator, 
 
     subjects = sorted(OutgoingEmail.objects.filter(to_email=coordinator.email).values_list("subject", flat=True))
     assert len(subjects) == 2
+
+
+def test_document_list_query_count_is_flat(client, project, coordinator, partner, work_group):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/en/discussions/p/age/documents/").status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(partner)
+    for i in range(3):
+        services.add_document(project, coordinator, title=f"Doc {i}", upload=upload(f"{i}.txt", b"x\n"), work_group=work_group)
+    few = queries()
+    for i in range(3, 25):
+        document = services.add_document(project, partner, title=f"Doc {i}", upload=upload(f"{i}.txt", b"x\n"))
+        services.add_version(document, coordinator, upload(f"{i}.txt", b"y\n"))
+    assert queries() == few
