@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from meetings.models import Attachment, Meeting
 from meetings.tests.factories import jpeg_bytes
-from projects.tests.access import LOGIN, Case, World
+from projects.tests.access import Case, World
 
 
 def build(world: World) -> list[Case]:

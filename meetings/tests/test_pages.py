@@ -1,7 +1,7 @@
 """What partners see and do on the meeting pages."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from meetings import services
-from meetings.models import AgendaItem, Attachment, Meeting, Participation
+from meetings.models import AgendaItem, Attachment, Participation
 from meetings.tests.factories import jpeg_bytes, make_meeting
 from projects.services import add_membership, create_user
 
