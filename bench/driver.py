@@ -154,7 +154,7 @@ def _bench_article(user: Any) -> Any:
         return None
     from projects import permissions
 
-    qs = Article.objects.all()
+    qs = Article.objects.live() if hasattr(Article.objects, "live") else Article.objects.all()
     if any(f.name == "project" for f in Article._meta.get_fields()):
         qs = permissions.scope_for_member(qs, user)
     for field in ("published_at", "created_at", "pk"):
@@ -281,6 +281,16 @@ def _wrk(path: str, cookie: str, connections: int, seconds: float) -> dict[str, 
     raise RuntimeError(f"wrk gave no result for {path}: {proc.stdout[-500:]} {proc.stderr[-500:]}")
 
 
+def _drain(path: str, cookie: str, limit_s: float = 60.0) -> None:
+    """Wait until the server has worked off the requests a finished wrk run left queued
+    (sync workers finish requests whose client is gone), so no cell inherits a backlog."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if _get(path, cookie)[3] < 0.2:
+            return
+        time.sleep(0.2)
+
+
 def cmd_load(args: argparse.Namespace) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (bench/run.sh installs Debian's package).")
@@ -302,6 +312,7 @@ def cmd_load(args: argparse.Namespace) -> None:
     print(f"Load: {len(measured)} pages x concurrency {concurrencies}, {args.duration}s each (+{args.warmup}s warm-up per page)")
     for target in measured:
         _wrk(target["path"], cookie, 8, args.warmup)
+        _drain(ceiling["path"], cookie)
     results: list[dict[str, Any]] = []
     with MemorySampler(master) as memory:
         for c in concurrencies:
@@ -311,12 +322,71 @@ def cmd_load(args: argparse.Namespace) -> None:
                        "queries": target.get("queries"), "queries_first": target.get("queries_first"),
                        "bytes": target.get("bytes"), **_wrk(target["path"], cookie, c, args.duration)}
                 results.append(row)
+                _drain(ceiling["path"], cookie)
                 print(f"  c={c:<3} {target['name']:<16} {row['rps']:>8.1f} req/s  p50 {row['p50_ms']:>7.1f} ms  "
                       f"p95 {row['p95_ms']:>7.1f} ms  p99 {row['p99_ms']:>7.1f} ms  errors {row['errors']}")
     _write("load.json", {"ceiling_bytes": ceiling_size, "concurrencies": concurrencies, "duration_s": args.duration,
                          "rows": results, "skipped": broken, "gunicorn_memory": memory.summary(),
                          "pages": [{k: t.get(k) for k in ("name", "path", "status", "bytes", "queries", "queries_first", "queries_max", "note")}
                                    for t in [ceiling] + targets]})
+
+
+# --- cpu --------------------------------------------------------------------------------
+
+
+def cmd_cpu(args: argparse.Namespace) -> None:
+    """Server CPU time per request of each page, in-process through the test client.
+
+    Throughput on a shared two-core machine moves with whatever else runs; the CPU a
+    request costs does not, so it is measured too. ``--profile`` writes the top
+    functions of each page (cProfile) to var/bench/profile-<page>.txt.
+    """
+    _setup_django()
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    plan = _read("targets.json")
+    client = Client(HTTP_HOST="127.0.0.1")
+    name, value = plan["cookie"].split("=", 1)
+    client.cookies[settings.SESSION_COOKIE_NAME] = value
+    sizes = [len(client.get(t["path"]).content) for t in plan["targets"] if t["name"] not in ("healthz", "calendar feed")]
+    ceiling_size = int(statistics.median(sizes)) if sizes else 20000
+    pages = plan["targets"] + [{"name": "ceiling", "path": f"/bench/ceiling/{ceiling_size}"}]
+    rows = []
+    for page in pages:
+        client.get(page["path"])  # warm caches, as a running server has them
+        cpu, queries = [], []
+        for _ in range(args.repeat):
+            count = 0
+
+            def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+                nonlocal count
+                count += 1
+                return execute(sql, params, many, context)
+
+            start = time.process_time()
+            with connection.execute_wrapper(counter):
+                response = client.get(page["path"])
+            cpu.append((time.process_time() - start) * 1000)
+            queries.append(count)
+        row = {"page": page["name"], "status": response.status_code, "cpu_ms": round(statistics.median(cpu), 2),
+               "queries": int(statistics.median(queries))}
+        rows.append(row)
+        print(f"  {page['name']:<16} HTTP {row['status']}  {row['cpu_ms']:>7.1f} ms CPU  {row['queries']} queries")
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(5):
+                client.get(page["path"])
+            profiler.disable()
+            out = WORK / f"profile-{re.sub(r'[^a-z0-9]+', '-', page['name'])}.txt"
+            with open(out, "w") as fh:
+                pstats.Stats(profiler, stream=fh).sort_stats("cumulative").print_stats(60)
+    _write("cpu.json", {"repeat": args.repeat, "rows": rows})
 
 
 # --- sweep ------------------------------------------------------------------------------
@@ -347,13 +417,14 @@ def cmd_sweep(args: argparse.Namespace) -> None:
         count += 1
         return execute(sql, params, many, context)
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(counter):
         result = sweep_deadline_reminders()
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     emails = OutgoingEmail.objects.count() - before
     data = {"available": True, "open_tasks": open_tasks, "people": people, "seconds": round(seconds, 2),
-            "queries": count, "emails": emails, "result": result}
+            "cpu_seconds": round(cpu_seconds, 2), "queries": count, "emails": emails, "result": result}
     _reminder_count(data)
     _write("sweep.json", data)
     print(f"  {open_tasks} open tasks, {people} people: {emails} emails in {seconds:.1f} s with {count} queries "
@@ -404,7 +475,12 @@ def cmd_deliver(args: argparse.Namespace) -> None:
     window = OutgoingEmail.objects.filter(status="sent").aggregate(first=Min("sent_at"), last=Max("sent_at"))
     sent = by_status.get("sent", 0)
     span = (window["last"] - window["first"]).total_seconds() if window["first"] and window["last"] else 0.0
-    received = int(sink_file.read_text() or 0) if sink_file.exists() else None
+    received = None
+    for _ in range(25):  # the sink writes its count a few times a second
+        received = int(sink_file.read_text() or 0) if sink_file.exists() else None
+        if received is None or received >= sent:
+            break
+        time.sleep(0.2)
     data = {"expected": expected, "sent": sent, "by_status": by_status, "received_by_sink": received,
             "seconds_first_to_last": round(span, 2), "seconds_waited": round(waited, 2),
             "emails_per_second": round(sent / span, 1) if span > 0 else None,
@@ -433,6 +509,9 @@ def cmd_report(args: argparse.Namespace) -> None:
     seed = _read("seed.json", {})
     meta = _read("meta.json", {})
     rows = load.get("rows", [])
+    cpu = {r["page"]: r["cpu_ms"] for r in _read("cpu.json", {}).get("rows", [])}
+    for row in rows:
+        row["cpu_ms"] = cpu.get(row["page"])
     ceiling = {r["concurrency"]: r for r in rows if r["page"] == "ceiling"}
     for row in rows:
         ref = ceiling.get(row["concurrency"])
@@ -480,12 +559,12 @@ def _markdown(data: dict[str, Any], rows: list[dict[str, Any]]) -> str:
                f"gunicorn {meta.get('gunicorn')}; wrk {load.get('duration_s')} s per cell; "
                f"{meta.get('cpus')} CPUs; PostgreSQL {meta.get('postgres')}; Python {meta.get('python')}; commit {meta.get('commit')}.")
     out.append("")
-    out.append("| page | c | req/s | p50 ms | p95 ms | p99 ms | × ceiling req/s | × ceiling p95 | queries | bytes | errors |")
-    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    out.append("| page | c | req/s | p50 ms | p95 ms | p99 ms | × ceiling req/s | × ceiling p95 | queries | server CPU ms | bytes | errors |")
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for row in sorted(rows, key=lambda r: (r["concurrency"], r["page"] != "ceiling")):
         out.append(f"| {row['page']} | {row['concurrency']} | {_fmt(row['rps'])} | {_fmt(row['p50_ms'])} | {_fmt(row['p95_ms'])} | "
                    f"{_fmt(row['p99_ms'])} | {_fmt(row.get('throughput_ratio'), 2)} | {_fmt(row.get('p95_ratio'), 2)} | "
-                   f"{_fmt(row.get('queries'))} | {_fmt(row.get('bytes'))} | {row['errors']} |")
+                   f"{_fmt(row.get('queries'))} | {_fmt(row.get('cpu_ms'))} | {_fmt(row.get('bytes'))} | {row['errors']} |")
     if load.get("skipped"):
         out.append(f"\nNot measured (not HTTP 200): {', '.join(load['skipped'])}.")
     out.append("")
@@ -501,7 +580,8 @@ def _markdown(data: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         out.append(f"| emails queued | {_fmt(sweep.get('emails'))} |")
         for name, n in sweep.get("reminder_rows", {}).items():
             out.append(f"| {name} rows | {_fmt(n)} |")
-        out.append(f"| sweep seconds | {_fmt(sweep.get('seconds'), 2)} |")
+        out.append(f"| sweep seconds (wall) | {_fmt(sweep.get('seconds'), 2)} |")
+        out.append(f"| sweep seconds (CPU of the sweeping process) | {_fmt(sweep.get('cpu_seconds'), 2)} |")
         out.append(f"| sweep queries | {_fmt(sweep.get('queries'))} |")
         out.append(f"| delivered (sink received) | {_fmt(d.get('sent'))} ({_fmt(d.get('received_by_sink'))}) |")
         out.append(f"| delivery emails/s (first to last sent) | {_fmt(d.get('emails_per_second'))} |")
@@ -552,6 +632,9 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=10.0)
     p.add_argument("--warmup", type=float, default=2.0)
     p.add_argument("--gunicorn-pid-file", required=True)
+    p = sub.add_parser("cpu")
+    p.add_argument("--repeat", type=int, default=15)
+    p.add_argument("--profile", action="store_true")
     sub.add_parser("sweep")
     p = sub.add_parser("deliver")
     p.add_argument("--worker-pid", required=True)
@@ -562,7 +645,7 @@ def main() -> None:
     p.add_argument("--scale", required=True)
     p.add_argument("--gunicorn", default="")
     args = parser.parse_args()
-    {"prepare": cmd_prepare, "load": cmd_load, "sweep": cmd_sweep, "deliver": cmd_deliver,
+    {"prepare": cmd_prepare, "cpu": cmd_cpu, "load": cmd_load, "sweep": cmd_sweep, "deliver": cmd_deliver,
      "report": cmd_report, "meta": cmd_meta}[args.cmd](args)
 
 

@@ -23,7 +23,7 @@ CONCURRENCY="${BENCH_CONCURRENCY:-1,8,32}"
 CPUS="$(nproc)"
 GUNICORN_WORKERS="${BENCH_GUNICORN_WORKERS:-$((2 * CPUS + 1))}"
 GUNICORN_THREADS="${BENCH_GUNICORN_THREADS:-1}"
-WORKER_CONCURRENCY="${BENCH_WORKER_CONCURRENCY:-$CPUS}"
+WORKER_CONCURRENCY="${BENCH_WORKER_CONCURRENCY:-$((2 * CPUS))}"
 DB="${BENCH_DB:-agepartners_bench}"
 REDIS_DB="${BENCH_REDIS_DB:-9}"
 PORT="${BENCH_PORT:-8765}"
@@ -110,6 +110,7 @@ curl -fs -o /dev/null "http://127.0.0.1:${PORT}/healthz" || { echo "bench: /heal
 
 echo "== 3. Pages under load (wrk; ${DURATION} s per page and concurrency ${CONCURRENCY})"
 "$PY" bench/driver.py prepare
+"$PY" bench/driver.py cpu ${BENCH_PROFILE:+--profile}
 "$PY" bench/driver.py load --concurrency "$CONCURRENCY" --duration "$DURATION" --gunicorn-pid-file "$WORK/gunicorn.pid"
 stop "$GUNICORN"
 
