@@ -134,7 +134,7 @@ def dashboard_panels(request: HttpRequest) -> list[SafeString]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    roles = dict(Membership.objects.filter(user=request.user).values_list("project_id", "role"))
+    roles = permissions._roles(request.user)  # cached for the request: no second query
     projects = list(permissions.member_projects(request.user).select_related("coordinating_organisation"))
     for project in projects:
         project.my_role = Membership.Role(roles[project.pk]).label if project.pk in roles else None
