@@ -112,16 +112,28 @@ def test_the_embedded_default_serves_the_demo_and_its_worker_delivers_email(embe
     with opener.open(urllib.request.Request(f"{base}/de/accounts/password/reset/", data=data), timeout=30) as response:
         assert response.status == 200 and "/de/accounts/password/reset/done/" in response.url
 
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        files = list(mail.glob("*.log")) if mail.exists() else []
-        if files:
-            break
-        time.sleep(0.5)
-    else:
-        raise AssertionError("no email in the mail folder; worker log:\n" + processes.log("worker")[-3000:])
-    [email] = files
-    text = email.read_text()
-    assert "To: partner@magdeburg.example" in text
+    text = _wait_for_mail(mail, "To: partner@magdeburg.example", processes)
     assert f"{base}/de/accounts/password/reset/key/" in text  # an absolute link, in the asker's language
     assert "outbox.tasks.deliver" in processes.log("worker")  # the worker sent it, not the web process
+
+    # A deadline reminder, as beat would ask for it: through the broker to the worker, then the outbox.
+    due = processes.run("manage.py", "shell", "--no-imports", "-c", (
+        "from workgroups import reminders; "
+        "print(' '.join(sorted({p.user.email for p in reminders.sweep(dry_run=True).planned})))")).split()
+    assert due, "the demo timeline has no deadline reminder due"
+    processes.run("-m", "celery", "-A", "agepartners", "call", "workgroups.tasks.sweep_deadline_reminders")
+    for address in due:
+        _wait_for_mail(mail, f"To: {address}", processes)
+    assert "workgroups.tasks.sweep_deadline_reminders" in processes.log("worker")
+
+
+def _wait_for_mail(folder: Path, needle: str, processes: Processes, timeout: float = 90) -> str:
+    """The text of the first email file in ``folder`` that contains ``needle``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(folder.glob("*.log")) if folder.exists() else []:
+            for message in path.read_text(errors="replace").split("-" * 79):
+                if needle in message:
+                    return message
+        time.sleep(0.5)
+    raise AssertionError(f"no email with {needle!r} in {folder}; worker log:\n" + processes.log("worker")[-3000:])
