@@ -6,6 +6,7 @@ Views, the admin, Celery tasks, ``seed_demo`` and the tests all go through these
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 import math
@@ -161,6 +162,34 @@ def personal_feed(person: Person) -> bytes:
             cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def personal_feed_cached(person: Person) -> bytes:
+    """``personal_feed`` from the cache while its meetings and tasks are unchanged.
+
+    Serialising a few hundred events costs ~150 ms of CPU; the key holds a fingerprint
+    of the feed's rows (count, latest change and the sum of their ids, so adding,
+    removing, declining or editing changes it), costing two aggregate queries. Changes
+    the fingerprint cannot see (a renamed project) wait at most FEED_CACHE_SECONDS,
+    the time the response already lets calendar programs keep it.
+    """
+    from django.core.cache import cache
+    from django.db.models import Max, Sum
+
+    user = person.user
+    parts = [person.pk, person.calendar_token, person.language, person.full_name]
+    for qs in (feed_meetings(user), feed_tasks(user)):
+        stats = qs.order_by().aggregate(n=Count("pk"), last=Max("updated_at"), ids=Sum("pk"))
+        parts += [stats["n"], stats["last"].isoformat() if stats["last"] else "", stats["ids"]]
+    key = "meetings:feed:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = personal_feed(person)
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body
+
+
+FEED_CACHE_SECONDS = 900
 
 
 def feed_url(person: Person) -> str:

@@ -272,7 +272,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         person = Person.objects.select_related("user", "organisation").get(calendar_token=token, user__is_active=True)
     except Person.DoesNotExist:
         raise Http404 from None
-    response = HttpResponse(services.personal_feed(person), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(services.personal_feed_cached(person), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="agepartners.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response
