@@ -23,6 +23,10 @@ User = get_user_model()
 
 def ensure_person(user: Any) -> Person:
     person, _created = Person.objects.get_or_create(user=user)
+    # The post_save signal may have cached its own copy on ``user.person``; point the
+    # cache at the instance callers will change, so later reads (e.g. the language of
+    # an email) see what they saved.
+    user.person = person
     return person
 
 
