@@ -169,8 +169,18 @@ def test_account_pages_show_no_english_in_other_languages(client, partner, lang)
     for path, user in pages:
         if user:
             client.force_login(user)
-        english = _sentences(_main_text(client.get(f"/en/{path}")))
-        translated = _main_text(client.get(f"/{lang}/{path}"))
+        english_page, translated_page = client.get(f"/en/{path}"), client.get(f"/{lang}/{path}")
+        assert english_page.status_code == translated_page.status_code == 200, path
+        english, translated = _sentences(_main_text(english_page)), _main_text(translated_page)
         left = sorted(s for s in english if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", translated))
         assert not left, f"/{lang}/{path} shows English: {left}"
         client.logout()
+
+
+def test_form_errors_stand_next_to_their_labelled_field(client, db):
+    response = client.post("/en/accounts/password/reset/", {"email": "not-an-address"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    field = html.split('class="field has-error', 1)[1].split("</div>", 1)[0]
+    assert '<label for="id_email"' in field and 'class="errorlist' in field
+    assert "valid email address" in field
