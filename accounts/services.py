@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.db.models import Q
 from django.utils import timezone
 
@@ -82,7 +83,7 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # the stored name only: private files have no URL
         return value.name or ""
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
