@@ -5,10 +5,9 @@ original language can be seen; a members-only update follows a week later.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from typing import Any
 
-from django.utils import timezone
 
 from news.models import Article
 
@@ -131,17 +130,14 @@ MEMBERS_UPDATE: dict[str, str] = {
 }
 
 
-def _past(moment: datetime) -> datetime:
-    """The article date is "today" on the demo timeline: never later than now, or it
-    would still be scheduled when the demo starts in the morning."""
-    return min(moment, timezone.now() - timedelta(minutes=5))
-
-
 def seed(ctx: Any) -> None:
     project = ctx.project
     assistant = ctx.users["assistant"]
-    # The demo's history is already told: its emails went out long ago.
-    notified = timezone.now()
+    # The seed article went out the day before the demo's "today" (a fixed moment, so a
+    # second run changes nothing, and never in the future, so it is never merely scheduled).
+    # Its emails went out when it was published: the demo's history is already told.
+    seed_published = ctx.moment(date(2012, 11, 19), time(10, 0), "Europe/Riga")
+    update_published = ctx.moment(date(2012, 10, 15), time(9, 0), "Europe/Riga")
     Article.objects.update_or_create(
         project=project, slug=SEED_SLUG,
         defaults={
@@ -149,11 +145,11 @@ def seed(ctx: Any) -> None:
             "original_language": "lv",
             "audience": Article.Audience.PUBLIC,
             "status": Article.Status.PUBLISHED,
-            "publish_at": _past(ctx.moment(date(2012, 11, 20), time(10, 0), "Europe/Riga")),
+            "publish_at": seed_published,
             "author": assistant,
             "prepared_by_name": "Jolanta Ūzuliņa",
             "prepared_by_phone": "654 04391",
-            "notified_at": notified,
+            "notified_at": seed_published,
         },
     )
     Article.objects.update_or_create(
@@ -163,13 +159,13 @@ def seed(ctx: Any) -> None:
             "original_language": "en",
             "audience": Article.Audience.MEMBERS,
             "status": Article.Status.PUBLISHED,
-            "publish_at": ctx.moment(date(2012, 10, 15), time(9, 0), "Europe/Riga"),
+            "publish_at": update_published,
             "author": ctx.users["coordinator"],
             "prepared_by_name": "Inese Kalniņa",
             "prepared_by_position_en": "Project coordinator",
             "prepared_by_position_lv": "Projekta koordinatore",
             "prepared_by_position_de": "Projektkoordinatorin",
             "prepared_by_phone": "+371 654 04300",
-            "notified_at": notified,
+            "notified_at": update_published,
         },
     )
