@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -150,15 +150,22 @@ def enqueue(ids: list[int]) -> None:
         log.warning("Broker unavailable, %d email(s) left for the outbox sweep: %s", len(ids), exc)
 
 
-def claim(ids: Iterable[int]) -> list[OutgoingEmail]:
-    """Mark due, queued rows as being sent, and return only those this call won."""
+def claim(ids: Iterable[int] | None = None, limit: int | None = None) -> list[OutgoingEmail]:
+    """Mark due, queued rows as being sent, and return only those this call won.
+
+    With ``ids`` it claims those rows (a worker's task); without, the oldest due rows
+    up to ``limit`` (a sweep). Rows locked by a concurrent claim are skipped, not waited
+    for: whoever holds them sends them.
+    """
     now = timezone.now()
+    due = OutgoingEmail.objects.select_for_update(skip_locked=True).filter(
+        status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now
+    )
+    if ids is not None:
+        due = due.filter(pk__in=list(ids))
+    due = due.order_by("next_attempt_at", "pk")
     with transaction.atomic():
-        rows = list(
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=list(ids), status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now)
-            .order_by("pk")
-        )
+        rows = list(due[:limit] if limit else due)
         if rows:
             OutgoingEmail.objects.filter(pk__in=[r.pk for r in rows]).update(
                 status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -242,26 +249,25 @@ def deliver(ids: Iterable[int]) -> dict[str, int]:
     return send_claimed(claim(ids))
 
 
-def due_ids(limit: int = 500) -> list[int]:
-    """Queued rows whose time has come, and rows stuck in a claim of a dead worker."""
+def release_stale_claims() -> int:
+    """Give rows claimed by a worker that died before finishing back to the queue."""
     now = timezone.now()
-    stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    stale.update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=now)
-    return list(
-        OutgoingEmail.objects.filter(Q(status=OutgoingEmail.Status.QUEUED) & Q(next_attempt_at__lte=now))
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    return OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=now)
 
 
 def sweep(batch_size: int = 200) -> dict[str, int]:
-    """Deliver everything that is due, in batches (used by beat and by tests)."""
+    """Deliver everything that is due, in batches (used by beat and by tests).
+
+    Each round claims the next batch itself, so concurrent sweeps split the work
+    between them and each ends when nothing due is left unclaimed.
+    """
     totals = {"sent": 0, "retry": 0, "failed": 0}
-    seen: set[int] = set()
+    release_stale_claims()
     while True:
-        ids = [i for i in due_ids(batch_size) if i not in seen]
-        if not ids:
+        batch = claim(limit=batch_size)
+        if not batch:
             return totals
-        seen.update(ids)
-        for name, count in deliver(ids).items():
+        for name, count in send_claimed(batch).items():
             totals[name] += count
