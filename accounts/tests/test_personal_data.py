@@ -125,3 +125,9 @@ def test_the_only_coordinator_of_a_running_project_must_hand_over_first(client, 
     response = client.post("/en/me/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True)
     assert "only coordinator" in response.content.decode()
     assert User.objects.get(pk=coordinator.pk).is_active
+
+
+def test_the_data_page_speaks_the_partners_language(client, partner):
+    client.force_login(partner)
+    page = client.get("/de/me/").content.decode()
+    assert "Ihre Daten und Sicherheit" in page and "Meine Daten herunterladen" in page
