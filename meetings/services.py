@@ -179,7 +179,7 @@ def personal_feed_cached(person: Person) -> bytes:
     user = person.user
     parts = [person.pk, person.calendar_token, person.language, person.full_name]
     for qs in (feed_meetings(user), feed_tasks(user)):
-        stats = qs.order_by().aggregate(n=Count("pk"), last=Max("updated_at"), ids=Sum("pk"))
+        stats = qs.order_by().values("pk", "updated_at").aggregate(n=Count("pk"), last=Max("updated_at"), ids=Sum("pk"))
         parts += [stats["n"], stats["last"].isoformat() if stats["last"] else "", stats["ids"]]
     key = "meetings:feed:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     body = cache.get(key)
