@@ -271,6 +271,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "agepartners"
+# The rate limits live in the cache: with Redis as cache, keep working through a Redis
+# outage on a per-process memory cache (accounts/cache.py) instead of failing every login.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "accounts.cache.ResilientRedisCache"
 
 LOGGING = {
     "version": 1,

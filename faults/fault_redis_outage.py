@@ -32,6 +32,11 @@ def test_redis_outage_pages_work_actions_succeed_and_mail_follows_when_it_return
     health = katrin.get("/healthz")
     assert health.status == 503 and json.loads(health.body)["broker"] == "unavailable"
 
+    # Logging in goes on (the rate limits live in the cache, which was on this Redis too).
+    other = Client(stack.url(""))
+    other.login(w.partners[1].email, world.PASSWORD)
+    assert other.get("/en/dashboard/").status == 200
+
     # Writing goes on: a task status change and a password reset email (queued work).
     task = w.tasks[0]
     reply = katrin.post(f"/en/workgroups/tasks/{task.pk}/status/", {"status": "in_progress", "comment": "Started"},

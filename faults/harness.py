@@ -263,7 +263,7 @@ class Stack:
             DJANGO_HSTS_SECONDS="0",
             DATABASE_URL=self.pg.url(),
             CELERY_BROKER_URL=self.redis.url,
-            CACHE_URL="locmem://",
+            CACHE_URL=f"redis://127.0.0.1:{self.redis.port}/1",  # as in production (README)
             EMAIL_URL=self.smtp.url,
             SITE_URL=f"http://127.0.0.1:{self.web_port}",
             AGEPARTNERS_VAR_DIR=str(self.workdir / "var"),
