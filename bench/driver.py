@@ -314,6 +314,7 @@ def cmd_load(args: argparse.Namespace) -> None:
         _wrk(target["path"], cookie, 8, args.warmup)
         _drain(ceiling["path"], cookie)
     results: list[dict[str, Any]] = []
+    load_before = os.getloadavg()
     with MemorySampler(master) as memory:
         for c in concurrencies:
             # Interleave pages within each concurrency so drift of the machine hits all alike.
@@ -325,7 +326,8 @@ def cmd_load(args: argparse.Namespace) -> None:
                 _drain(ceiling["path"], cookie)
                 print(f"  c={c:<3} {target['name']:<16} {row['rps']:>8.1f} req/s  p50 {row['p50_ms']:>7.1f} ms  "
                       f"p95 {row['p95_ms']:>7.1f} ms  p99 {row['p99_ms']:>7.1f} ms  errors {row['errors']}")
-    _write("load.json", {"ceiling_bytes": ceiling_size, "concurrencies": concurrencies, "duration_s": args.duration,
+    _write("load.json", {"loadavg_before": [round(x, 2) for x in load_before],
+                         "loadavg_after": [round(x, 2) for x in os.getloadavg()], "ceiling_bytes": ceiling_size, "concurrencies": concurrencies, "duration_s": args.duration,
                          "rows": results, "skipped": broken, "gunicorn_memory": memory.summary(),
                          "pages": [{k: t.get(k) for k in ("name", "path", "status", "bytes", "queries", "queries_first", "queries_max", "note")}
                                    for t in [ceiling] + targets]})
@@ -595,7 +597,9 @@ def _markdown(data: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         out.append(f"\nNot measured (not HTTP 200): {', '.join(load['skipped'])}.")
     out.append("")
     gm = load.get("gunicorn_memory", {})
-    out.append(f"gunicorn workers: {gm.get('processes')} processes, peak RSS {gm.get('peak_rss_mb_each')} MB.")
+    out.append(f"gunicorn workers: {gm.get('processes')} processes, peak RSS {gm.get('peak_rss_mb_each')} MB. "
+               f"Load average of the machine (1, 5, 15 min) before the load: {load.get('loadavg_before')}, "
+               f"after: {load.get('loadavg_after')} (other work on the two cores depresses every row alike).")
     out.append("")
     if sweep.get("available"):
         d = sweep.get("delivery", {})
