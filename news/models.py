@@ -181,7 +181,9 @@ class Article(models.Model):
             models.UniqueConstraint(fields=["project", "slug"], name="news_article_slug_unique_per_project"),
         ]
         indexes = [
-            models.Index(fields=["status", "publish_at"], name="news_article_status_publish"),
+            # Covers the readable-news filter (status, publish time, audience, project), so
+            # the list's page count reads the index, not every article's six-language text.
+            models.Index(fields=["status", "publish_at"], include=["audience", "project"], name="news_article_live_idx"),
             # One full-text index per language column, built with that language's
             # configuration; search() uses the very same expression so the planner can use it.
             *[
