@@ -222,22 +222,9 @@ def erase_user(user: Any) -> dict[str, Any]:
         summary["participations_withdrawn"] = Participation.objects.filter(user=user).exclude(held).delete()[0]
         Participation.objects.filter(user=user).filter(held).update(notes="")
 
-    if apps.is_installed("workgroups"):
-        from workgroups.models import Task, WorkGroup
-
-        WorkGroup.members.through.objects.filter(user=user).delete()
-        Task.responsible_people.through.objects.filter(user=user).delete()
-
     Person.contact_for.through.objects.filter(person__user=user).delete()
     summary["memberships"] = Membership.objects.filter(user=user).delete()[0]
-
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.filter(user=user).delete()
-    if apps.is_installed("allauth.mfa"):
-        from allauth.mfa.models import Authenticator
-
-        Authenticator.objects.filter(user=user).delete()
+    summary["removed"] = _remove_personal_rows(user)
 
     from outbox.models import OutgoingEmail
 
@@ -265,6 +252,32 @@ def erase_user(user: Any) -> dict[str, Any]:
     _end_sessions(user.pk)
     log.info("Account %s erased at the person's request (name kept: %s)", user.pk, keep_name)
     return summary
+
+
+# Rows that point at the user and die with the account (on_delete=CASCADE) are the
+# person's own (subscriptions, follows, notifications, email addresses, authenticators,
+# reminder records…) and go, in any app, present or future. These stay: the anonymised
+# profile, the attendance of held meetings (handled above) and the admin's history.
+KEEP_ON_ERASURE = {"projects.person", "meetings.participation", "admin.logentry"}
+
+
+def _remove_personal_rows(user: Any) -> dict[str, int]:
+    removed: dict[str, int] = {}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        for f in model._meta.get_fields():
+            if not (f.is_relation and f.concrete and f.related_model is User) or model is User:
+                continue
+            if f.many_to_many:  # e.g. work-group members, task responsibilities
+                through = getattr(model, f.name).through
+                count = through.objects.filter(**{f.m2m_reverse_field_name(): user}).delete()[0]
+            elif f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
+                count = model._default_manager.filter(**{f.name: user}).delete()[0]
+            else:
+                continue
+            if count:
+                removed[f"{label}.{f.name}"] = count
+    return removed
 
 
 def _end_sessions(user_id: int) -> None:

@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta, timezone as dt_timezone
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
+from django.db import models
 
 from conftest import PASSWORD
 from meetings.models import Meeting, Participation
+from news.models import NewsSubscription
 from outbox.models import OutgoingEmail
 from projects.models import Membership, Person
 from workgroups.models import Task, WorkGroup
@@ -35,6 +37,7 @@ def history(project, partner, coordinator):
     group.members.add(partner)
     task = Task.objects.create(work_group=group, title="Collect procurement examples", deadline=date(2013, 3, 1), created_by=coordinator)
     task.responsible_people.add(partner)
+    NewsSubscription.objects.create(user=partner, project=project)
     OutgoingEmail.objects.create(key="t:1", category="reminder", to_email=partner.email, language="de",
                                  subject="Erinnerung", body_text="Hallo Katrin", user=partner, status="sent")
     return {"held": held, "coming": coming, "group": group, "task": task}
@@ -98,6 +101,14 @@ def test_erasure_keeps_the_held_meetings_attendance_and_drops_everything_else(cl
     email = OutgoingEmail.objects.get(key="t:1")
     assert email.to_email == "erased@invalid.example" and email.body_text == ""
     assert not client.login(username="katrin@magdeburg.example", password=PASSWORD)
+    # Nothing of hers that only makes sense with a living account is left, in any app.
+    from accounts.services import KEEP_ON_ERASURE, _user_relations
+
+    for model, field in _user_relations():
+        f = model._meta.get_field(field)
+        if f.many_to_many or (f.remote_field.on_delete is models.CASCADE and model._meta.label_lower not in KEEP_ON_ERASURE):
+            assert not model._default_manager.filter(**{field: user}).exists(), model._meta.label
+    assert not NewsSubscription.objects.exists()
 
 
 def test_someone_who_attended_nothing_becomes_a_former_member(client, observer):
