@@ -46,3 +46,18 @@ class RequireTwoFactorMiddleware:
             or bool(set(match.namespaces) & ALLOWED_NAMESPACES)
             or request.path_info.startswith(("/static/", "/media/"))
         )
+
+
+class PermissionsPolicyMiddleware:
+    """The portal uses no camera, microphone, location, payment or USB: say so, so that
+    injected or third-party content cannot ask for them either."""
+
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response

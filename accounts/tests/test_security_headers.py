@@ -37,6 +37,7 @@ def test_pages_forbid_inline_scripts_framing_and_sniffing(client, db):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
 
 
 def test_logged_in_pages_and_the_admin_carry_the_policy_too(client, coordinator):
