@@ -78,6 +78,7 @@ class AttachmentAdminForm(forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["kind", "file", "caption", "photo_consent"]
+        widgets = {"file": forms.FileInput}  # private storage: no public URL to link (the default widget crashed)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -199,6 +199,31 @@ def test_markup_in_every_free_text_field_stays_inert_on_every_page(client, world
     assert not problems, "\n".join(problems)
 
 
+def test_markup_in_every_free_text_field_stays_inert_in_the_admin(client, world):
+    """Lists and change forms of every registered model, where custom columns are built."""
+    from django.contrib import admin
+
+    all_cases(world)
+    poison_every_free_text_field()
+    client.force_login(world.users["superuser"])
+    problems = []
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        base = f"/en/admin/{opts.app_label}/{opts.model_name}/"
+        urls = [base]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(f"{base}{first.pk}/change/")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code < 500, url
+            if response.status_code == 200:
+                found = live_markup(response.content.decode("utf-8", "replace"))
+                if found:
+                    problems.append(f"{url}: {found}")
+    assert not problems, "\n".join(problems)
+
+
 def test_markup_in_free_text_stays_inert_in_emails(world, django_capture_on_commit_callbacks):
     from outbox.models import OutgoingEmail
 
@@ -214,6 +239,15 @@ def test_markup_in_free_text_stays_inert_in_emails(world, django_capture_on_comm
     for thread in Thread.objects.all():
         if not thread.is_closed:
             communication.reply(thread, world.users["coordinator"], f"{IMG} {SCRIPT} a reply")
+    # Every periodic sweep that composes emails from what partners typed.
+    import importlib
+
+    for dotted in ("meetings.tasks.sweep_meeting_reminders", "news.tasks.sweep_published_news",
+                   "communication.tasks.send_daily_digests"):
+        module, name = dotted.rsplit(".", 1)
+        task = getattr(importlib.import_module(module), name, None)
+        if task is not None:
+            task()
     emails = list(OutgoingEmail.objects.filter(pk__gt=before))
     assert emails, "the sweep and the replies should have queued emails"
     problems = [f"{e.category} to {e.to_email}: {live_markup(e.body_html)}" for e in emails if live_markup(e.body_html)]
