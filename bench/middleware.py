@@ -4,6 +4,8 @@ Loaded only by bench.settings, never by the portal's own settings.
 """
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +13,8 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Bench-Queries"
+# BENCH_LOG_QUERIES=true prints every query with its request path to stderr (debugging).
+LOG = os.environ.get("BENCH_LOG_QUERIES", "").lower() in ("1", "true", "yes")
 
 
 class QueryCountMiddleware:
@@ -23,6 +27,8 @@ class QueryCountMiddleware:
         def counter(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
             nonlocal count
             count += 1
+            if LOG:
+                print(f"[{request.path}] {sql[:300]}", file=sys.stderr)
             return execute(sql, params, many, context)
 
         with connections["default"].execute_wrapper(counter):
