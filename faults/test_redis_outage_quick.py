@@ -22,8 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _publish_to(url: str | None) -> None:
     # The write URL is what the web process publishes to (and /healthz checks); the
     # read side, used by the suite's own worker thread, is left alone.
-    app.pool.force_close_all()
+    # Only forget the pools: kombu keeps one pool per broker URL in a process-wide
+    # registry, so closing it would hand a closed pool to every later user of the
+    # original URL (the suite's worker fixture among them).
     app._pool = None
+    app.amqp._producer_pool = None
     app.conf.broker_write_url = url
 
 
