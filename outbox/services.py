@@ -175,11 +175,22 @@ def claim(ids: Iterable[int] | None = None, limit: int | None = None) -> list[Ou
     return rows
 
 
+def message_id(email: OutgoingEmail) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "agepartners.localhost"
+    return f"<outbox-{email.pk}-{email.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
 def _message(email: OutgoingEmail, connection: Any) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_email], connection=connection,
-        headers={"Auto-Submitted": "auto-generated", "Content-Language": email.language},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": email.language,
+            # One Message-ID per row: should a send be repeated after a crash between the
+            # server's acceptance and our bookkeeping, mail systems fold the copies.
+            "Message-ID": message_id(email),
+        },
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -199,3 +199,13 @@ def test_a_broker_that_is_down_does_not_fail_the_request_and_the_sweep_delivers_
     assert services.sweep()["sent"] == 1  # beat's sweep, once the worker runs again
     [message] = smtp_server.messages
     assert "Passwort" in message["Subject"] or "Passwort" in message.get_body(("plain",)).get_content()
+
+
+@pytest.mark.django_db
+def test_each_email_carries_a_message_id_of_its_own_row(smtp_server):
+    first = _email("meeting:7:katrin")
+    second = _email("meeting:7:inese", to="inese@daugavpils.example")
+    services.sweep()
+    ids = {m["Message-ID"] for m in smtp_server.messages}
+    assert ids == {services.message_id(first), services.message_id(second)}
+    assert all(i.startswith("<outbox-") for i in ids)
