@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test venv dev-venv services messages bench clean faults load
+.PHONY: run test venv dev-venv services messages bench clean faults load audit
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ faults: dev-venv
 ## make load: 50 logged-in partners for 60 s against gunicorn; zero 5xx, zero lost writes.
 load: dev-venv
 	$(PY) loadtest/run.py
+
+## make audit: pip-audit of the pinned requirements. Needs a reachable vulnerability
+## database (PyPI's JSON API or OSV); this project's CI network has neither, so it is
+## not part of make test (accounts/tests/test_dependencies.py keeps every requirement pinned exactly).
+audit:
+	@test -x var/audit-venv/bin/pip-audit || ($(PYTHON) -m venv var/audit-venv && var/audit-venv/bin/pip install --quiet pip-audit==2.10.1)
+	var/audit-venv/bin/pip-audit --strict --no-deps --disable-pip -r requirements.txt -r requirements-dev.txt
 
 clean:
 	rm -rf var staticfiles .pytest_cache
