@@ -69,18 +69,23 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-def project_threads(request: HttpRequest, slug: str) -> HttpResponse:
+def _project_listing(request: HttpRequest, slug: str, qs: Any, template: str) -> HttpResponse:
+    """A project's threads or documents, optionally narrowed to one of its work groups."""
     project = _project(request, slug)
-    threads = _thread_qs().filter(project=project)
+    rows = qs.filter(project=project)
     work_group = _work_group_filter(request, project)
     if work_group is not None:
-        threads = threads.filter(work_group=work_group)
-    return render(request, "communication/project_threads.html", {
-        "project": project, "work_group": work_group, "page": _page(request, threads, THREADS_PER_PAGE),
+        rows = rows.filter(work_group=work_group)
+    return render(request, template, {
+        "project": project, "work_group": work_group, "page": _page(request, rows, THREADS_PER_PAGE),
         "query": f"work_group={work_group.pk}" if work_group else "",
         "can_contribute": permissions.can_contribute(request.user, project),
     })
+
+
+@login_required
+def project_threads(request: HttpRequest, slug: str) -> HttpResponse:
+    return _project_listing(request, slug, _thread_qs(), "communication/project_threads.html")
 
 
 @login_required
@@ -230,16 +235,7 @@ def _document_qs() -> Any:
 
 @login_required
 def documents(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _project(request, slug)
-    docs = _document_qs().filter(project=project)
-    work_group = _work_group_filter(request, project)
-    if work_group is not None:
-        docs = docs.filter(work_group=work_group)
-    return render(request, "communication/documents.html", {
-        "project": project, "work_group": work_group, "page": _page(request, docs, THREADS_PER_PAGE),
-        "query": f"work_group={work_group.pk}" if work_group else "",
-        "can_contribute": permissions.can_contribute(request.user, project),
-    })
+    return _project_listing(request, slug, _document_qs(), "communication/documents.html")
 
 
 @login_required
