@@ -118,15 +118,63 @@ def record_email(
     return email
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One email for ``record_emails``: the arguments of ``record_email``."""
+
+    key: str
+    category: str
+    to_email: str
+    rendered: Rendered
+    language: str
+    user: Any = None
+    project: Any = None
+    attachments: Sequence[Attachment] = ()
+
+
+def record_emails(drafts: Sequence[Draft]) -> list[OutgoingEmail | None]:
+    """``record_email`` for many emails at once: one INSERT, queued after commit in chunks.
+
+    Returns, in the order of ``drafts``, each recorded row, or None where the key was
+    recorded before (as ``record_email`` does). A bulk insert that ignores conflicts cannot
+    tell which rows were its own, so the batch goes in as one INSERT inside a savepoint,
+    and only if a key is taken (rare: a retried or concurrent job) does it fall back to one
+    savepoint per email, so that exactly the taken keys are skipped.
+    """
+    if not drafts:
+        return []
+    rows = [
+        OutgoingEmail(
+            key=d.key, category=d.category, to_email=d.to_email, language=d.language,
+            subject=d.rendered.subject[:300], body_text=d.rendered.text, body_html=d.rendered.html,
+            attachments=[a.__dict__ for a in d.attachments], user=d.user, project=d.project,
+        )
+        for d in drafts
+    ]
+    try:
+        with transaction.atomic():
+            OutgoingEmail.objects.bulk_create(rows)
+    except IntegrityError:
+        return [
+            record_email(
+                key=d.key, category=d.category, to_email=d.to_email, rendered=d.rendered,
+                language=d.language, user=d.user, project=d.project, attachments=d.attachments,
+            )
+            for d in drafts
+        ]
+    _enqueue_after_commit(*(row.pk for row in rows))
+    return list(rows)
+
+
 # Emails recorded in one transaction reach the worker in chunks, so a sweep that queues
 # thousands of digests makes a few tasks that each reuse one SMTP connection (send_claimed)
 # instead of one task and one connection per email.
 ENQUEUE_CHUNK = 50
 
 
-def _enqueue_after_commit(pk: int) -> None:
+def _enqueue_after_commit(*pks: int) -> None:
     pending = transaction.get_connection().__dict__.setdefault("_outbox_pending", [])
-    pending.append(pk)
+    pending.extend(pks)
     # Registered for every email: the first callback to run after commit takes all the
     # pending ids, the others find nothing left. Ids of rows rolled back are harmless
     # (claim() finds no row for them).

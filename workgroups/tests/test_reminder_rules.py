@@ -144,22 +144,22 @@ def test_a_sweep_that_dies_half_way_leaves_nothing_and_the_next_one_sends_all(
     coordinator, partner, make_task, monkeypatch
 ):
     make_task(date(2026, 4, 10), people=(coordinator, partner))
-    real_queue = reminders.queue_email
+    real_render = reminders.render_email
     calls = {"n": 0}
 
-    def dies_on_second(**kwargs):
+    def dies_on_second(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
             raise SystemExit("worker killed")
-        return real_queue(**kwargs)
+        return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(reminders, "queue_email", dies_on_second)
+    monkeypatch.setattr(reminders, "render_email", dies_on_second)
     with pytest.raises(SystemExit):
         sweep(at("2026-04-09T11:00+02:00"))
     assert DeadlineReminder.objects.count() == 0
     assert OutgoingEmail.objects.count() == 0
 
-    monkeypatch.setattr(reminders, "queue_email", real_queue)
+    monkeypatch.setattr(reminders, "render_email", real_render)
     result = sweep(at("2026-04-09T11:15+02:00"))
     assert len(result.planned) == 2
     assert OutgoingEmail.objects.count() == 2
