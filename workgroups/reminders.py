@@ -31,9 +31,12 @@ Exactly once
     (retries with backoff, then "failed"), queued only after commit.
 
 Queries
-    A fixed number per sweep, whatever the number of tasks: the candidates come from a few
-    set-based queries, the rows go in with one bulk insert; the digest emails (one per
-    recipient) go in batches of ``BATCH`` recipients, a few queries per batch.
+    A number that grows with batches, not with tasks or people: the candidates are decided
+    on plain values from a few set-based queries (tasks, the M2M tables as id pairs,
+    members' settings, the reminder keys already taken), so a run with nothing new builds
+    no model instances; only the planned tasks and people are loaded, ``LOAD_BATCH`` per
+    query; the rows go in with one bulk insert; the digest emails (one per recipient) go in
+    batches of ``BATCH`` recipients, a few queries per batch.
 """
 from __future__ import annotations
 
@@ -50,7 +53,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Case, Prefetch, When
+from django.db.models import Case, F, Prefetch, When
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
@@ -58,7 +61,7 @@ from django.utils.translation import gettext, ngettext
 
 from outbox.services import Draft, record_emails, render_email
 from projects.models import Membership, Partner, Person, Project, parse_day_list
-from workgroups.models import DeadlineReminder, Task
+from workgroups.models import DeadlineReminder, Task, deadline_end
 
 log = logging.getLogger(__name__)
 
@@ -200,68 +203,159 @@ def _horizon(now: datetime) -> date:
     return now.astimezone(UTC).date() + timedelta(days=longest + 2)
 
 
-def plan(now: datetime) -> list[Planned]:
-    """Every reminder that is due at ``now`` (sent or not), from a fixed number of queries."""
-    tasks = list(
-        Task.objects.filter(status__in=Task.ACTIVE, deadline__lte=_horizon(now))
-        .select_related("work_group__project", "work_group__lead_organisation")
-        .prefetch_related(
-            Prefetch("responsible_people", queryset=User.objects.filter(is_active=True).select_related("person")),
-            "responsible_organisations",
-        )
-        .order_by("deadline", "pk")
-    )
+def plan(now: datetime, *, unsent_only: bool = False) -> list[Planned]:
+    """Every reminder that is due at ``now`` (sent or not; ``unsent_only``: only those
+    without a reminder row yet), from a number of queries that grows with batches.
+
+    The candidates are decided on plain values (tasks, the M2M through tables as id pairs,
+    people's settings, existing reminder keys); model instances are loaded only for the
+    tasks and people that are actually planned, so a quiet run builds nothing.
+    """
+    horizon = _horizon(now)
+    due = Task.objects.filter(status__in=Task.ACTIVE, deadline__lte=horizon)
+    tasks = list(due.order_by("deadline", "pk").values_list("pk", "deadline", "work_group__project_id"))
     if not tasks:
         return []
-    project_ids = {t.work_group.project_id for t in tasks}
-    members: dict[int, set[int]] = defaultdict(set)
-    coordinators: dict[int, list[Any]] = defaultdict(list)
-    for membership in Membership.objects.filter(project_id__in=project_ids, user__is_active=True).select_related("user__person"):
-        members[membership.project_id].add(membership.user_id)
-        if membership.role == Membership.Role.COORDINATOR:
-            coordinators[membership.project_id].append(membership.user)
-    org_ids = {o.pk for t in tasks for o in t.responsible_organisations.all()}
-    contacts: dict[tuple[int, int], list[Any]] = {}
-    if org_ids:
-        partners = Partner.objects.filter(project_id__in=project_ids, organisation_id__in=org_ids).prefetch_related(
-            Prefetch("contacts", queryset=Person.objects.select_related("user").filter(user__is_active=True))
+    project_ids = {project_id for _pk, _deadline, project_id in tasks}
+    projects: dict[int, tuple[str, list[int], int]] = {
+        pk: (time_zone, _day_list(days) or [], repeat)
+        for pk, time_zone, days, repeat in Project.objects.filter(pk__in=project_ids).values_list(
+            "pk", "time_zone", "reminder_days", "overdue_repeat_days"
         )
-        for partner in partners:
-            contacts[(partner.project_id, partner.organisation_id)] = [p.user for p in partner.contacts.all()]
+    }
 
-    planned: list[Planned] = []
-    for task in tasks:
-        project = task.work_group.project
-        recipients: dict[int, tuple[Any, str]] = {}
+    members: dict[int, set[int]] = defaultdict(set)
+    coordinators: dict[int, list[int]] = defaultdict(list)
+    people: dict[int, tuple[int, zoneinfo.ZoneInfo, list[int] | None]] = {}
+    for project_id, user_id, role, email, person_id, hour, tz_name, days in Membership.objects.filter(
+        project_id__in=project_ids, user__is_active=True
+    ).values_list(
+        "project_id", "user_id", "role", "user__email", "user__person__id", "user__person__reminder_hour",
+        "user__person__time_zone", "user__person__reminder_days",
+    ):
+        # Without an address there is nobody to remind: such members are left out here.
+        if not email:
+            continue
+        members[project_id].add(user_id)
+        if role == Membership.Role.COORDINATOR:
+            coordinators[project_id].append(user_id)
+        if user_id not in people:
+            people[user_id] = _settings_of(person_id, hour, tz_name, days)
 
-        def offer(user: Any, role: str) -> None:
-            if not user.email or user.pk not in members[project.pk]:
-                return
-            current = recipients.get(user.pk)
-            if current is None or ROLE_RANK[role] < ROLE_RANK[current[1]]:
-                recipients[user.pk] = (user, role)
+    responsible: dict[int, list[int]] = defaultdict(list)
+    for task_id, user_id in Task.responsible_people.through.objects.filter(
+        task__in=due, user__is_active=True
+    ).values_list("task_id", "user_id"):
+        responsible[task_id].append(user_id)
+    organisations: dict[int, list[int]] = defaultdict(list)
+    for task_id, org_id in Task.responsible_organisations.through.objects.filter(task__in=due).values_list(
+        "task_id", "organisation_id"
+    ):
+        organisations[task_id].append(org_id)
+    contacts: dict[tuple[int, int], list[int]] = defaultdict(list)
+    if organisations:
+        org_ids = {o for orgs in organisations.values() for o in orgs}
+        for project_id, org_id, user_id in Partner.contacts.through.objects.filter(
+            partner__project_id__in=project_ids, partner__organisation_id__in=org_ids, person__user__is_active=True
+        ).values_list("partner__project_id", "partner__organisation_id", "person__user_id"):
+            contacts[(project_id, org_id)].append(user_id)
 
-        for user in task.responsible_people.all():
-            offer(user, DeadlineReminder.Role.RESPONSIBLE)
-        for org in task.responsible_organisations.all():
-            for user in contacts.get((project.pk, org.pk), []):
-                offer(user, DeadlineReminder.Role.CONTACT)
-        for user in coordinators[project.pk]:
-            offer(user, DeadlineReminder.Role.COORDINATOR)
-
-        project_days = _day_list(project.reminder_days) or []
-        end = task.deadline_end
-        for user, role in recipients.values():
-            hour, tz, own_days = _person_settings(user)
-            escalation_only = role == DeadlineReminder.Role.COORDINATOR
-            occasion = latest_due_occasion(
-                deadline=task.deadline, deadline_end=end,
-                days_before=[] if escalation_only else (own_days if own_days is not None else project_days),
-                overdue_repeat=project.overdue_repeat_days, hour=hour, tz=tz, now=now,
+    taken: set[tuple[int, int, str]] = set()
+    if unsent_only:
+        # Rows of the tasks' current deadlines only: a moved deadline re-arms its reminders.
+        taken = set(
+            DeadlineReminder.objects.filter(task__in=due, deadline=F("task__deadline")).values_list(
+                "task_id", "recipient_id", "occasion"
             )
-            if occasion is not None:
-                planned.append(Planned(task=task, user=user, role=role, occasion=occasion))
-    return planned
+        )
+
+    # Many tasks share a deadline and many people the same settings: each occasion once.
+    occasions: dict[tuple[Any, ...], Occasion | None] = {}
+    ends: dict[tuple[date, str], datetime] = {}
+    chosen: list[tuple[int, int, str, Occasion]] = []
+    for task_id, deadline, project_id in tasks:
+        project_tz, project_days, repeat = projects[project_id]
+        in_project = members[project_id]
+        recipients: dict[int, str] = {}
+
+        def offer(user_id: int, role: str) -> None:
+            if user_id not in in_project:
+                return
+            current = recipients.get(user_id)
+            if current is None or ROLE_RANK[role] < ROLE_RANK[current]:
+                recipients[user_id] = role
+
+        for user_id in responsible.get(task_id, ()):
+            offer(user_id, DeadlineReminder.Role.RESPONSIBLE)
+        for org_id in organisations.get(task_id, ()):
+            for user_id in contacts.get((project_id, org_id), ()):
+                offer(user_id, DeadlineReminder.Role.CONTACT)
+        for user_id in coordinators.get(project_id, ()):
+            offer(user_id, DeadlineReminder.Role.COORDINATOR)
+        if not recipients:
+            continue
+
+        end = ends.get((deadline, project_tz))
+        if end is None:
+            end = ends[(deadline, project_tz)] = deadline_end(deadline, project_tz)
+        for user_id, role in recipients.items():
+            hour, tz, own_days = people[user_id]
+            days_before = () if role == DeadlineReminder.Role.COORDINATOR else tuple(
+                own_days if own_days is not None else project_days
+            )
+            key = (deadline, end, days_before, repeat, hour, tz.key)
+            if key in occasions:
+                occasion = occasions[key]
+            else:
+                occasion = occasions[key] = latest_due_occasion(
+                    deadline=deadline, deadline_end=end, days_before=days_before,
+                    overdue_repeat=repeat, hour=hour, tz=tz, now=now,
+                )
+            if occasion is not None and (task_id, user_id, occasion.key) not in taken:
+                chosen.append((task_id, user_id, role, occasion))
+    if not chosen:
+        return []
+
+    # Instances only for what is planned, in batches (the digests show them).
+    task_objects: dict[int, Task] = {}
+    user_objects: dict[int, Any] = {}
+    task_ids = sorted({c[0] for c in chosen})
+    user_ids = sorted({c[1] for c in chosen})
+    for start in range(0, len(task_ids), LOAD_BATCH):
+        task_objects.update(
+            (t.pk, t)
+            for t in Task.objects.filter(pk__in=task_ids[start:start + LOAD_BATCH])
+            .select_related("work_group__project", "work_group__lead_organisation")
+            .prefetch_related(
+                Prefetch("responsible_people", queryset=User.objects.filter(is_active=True).select_related("person")),
+                "responsible_organisations",
+            )
+        )
+    for start in range(0, len(user_ids), LOAD_BATCH):
+        user_objects.update(
+            (u.pk, u) for u in User.objects.filter(pk__in=user_ids[start:start + LOAD_BATCH]).select_related("person")
+        )
+    return [
+        Planned(task=task_objects[task_id], user=user_objects[user_id], role=role, occasion=occasion)
+        for task_id, user_id, role, occasion in chosen
+    ]
+
+
+# Tasks or people loaded as instances per query in ``plan()``.
+LOAD_BATCH = 2000
+
+
+def _settings_of(
+    person_id: int | None, hour: int | None, tz_name: str | None, days: str | None
+) -> tuple[int, zoneinfo.ZoneInfo, list[int] | None]:
+    """``_person_settings`` from a person's values (all None: the user has no person)."""
+    if person_id is None:
+        hour, tz_name, days = DEFAULT_HOUR, settings.TIME_ZONE, None
+    try:
+        tz = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return hour, tz, _day_list(days) if days is not None else None
 
 
 # --- Exactly once ------------------------------------------------------------------------------
@@ -274,16 +368,13 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False) -> SweepResult:
     """
     now = (now or timezone.now()).astimezone(UTC)
     result = SweepResult(now=now, dry_run=dry_run)
-    candidates = plan(now)
+    # Only keys without a reminder row yet: a quiet run builds nothing. The insert below
+    # still decides, against a concurrent sweep, which rows are this sweep's.
+    candidates = plan(now, unsent_only=True)
     if not candidates:
         return result
     if dry_run:
-        taken = set(
-            DeadlineReminder.objects.filter(
-                task_id__in={c.task.pk for c in candidates}, occasion__in={c.occasion.key for c in candidates}
-            ).values_list("task_id", "recipient_id", "occasion")
-        )
-        result.planned = [c for c in candidates if (c.task.pk, c.user.pk, c.occasion.key) not in taken]
+        result.planned = candidates
         return result
 
     token = uuid.uuid4()

@@ -209,3 +209,32 @@ def test_the_sweep_needs_the_same_number_of_queries_for_5_or_50_tasks(
     assert len(large.planned) > 5 * len(small.planned)
     assert len(large.email_ids) == len(small.email_ids) == 3  # the same three people
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_sweep_with_nothing_new_sends_nothing_and_needs_the_same_queries_for_5_or_50_tasks(
+    project, coordinator, partner, dane, partner_organisation, make_task
+):
+    Partner.objects.get(project=project, organisation=partner_organisation).contacts.add(partner.person)
+    people, orgs = (dane,), (partner_organisation,)
+    _add_tasks(5, make_task, people, orgs, date(2026, 4, 9))
+    assert sweep(at("2026-04-09T11:00+02:00")).planned
+    with CaptureQueriesContext(connection) as few:
+        assert sweep(at("2026-04-09T11:15+02:00")).planned == []
+    _add_tasks(45, make_task, people, orgs, date(2026, 4, 9))
+    assert sweep(at("2026-04-09T11:30+02:00")).planned
+    emails = OutgoingEmail.objects.count()
+    with CaptureQueriesContext(connection) as many:
+        assert sweep(at("2026-04-09T11:45+02:00")).planned == []
+
+    assert OutgoingEmail.objects.count() == emails
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_person_added_to_a_reminded_task_gets_it_and_nobody_else_again(partner, dane, make_task):
+    task = make_task(date(2026, 4, 10), people=(partner,))
+    assert _keys(sweep(at("2026-04-09T11:00+02:00"))) == {(partner.email, "2026-04-10/before/1")}
+
+    task.responsible_people.add(dane)
+    assert _keys(sweep(at("2026-04-09T11:15+02:00"))) == {(dane.email, "2026-04-10/before/1")}
+    assert sweep(at("2026-04-09T11:30+02:00")).planned == []
+    assert DeadlineReminder.objects.filter(task=task).count() == 2
