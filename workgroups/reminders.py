@@ -324,10 +324,11 @@ def plan(now: datetime, *, unsent_only: bool = False) -> list[Planned]:
     for start in range(0, len(task_ids), LOAD_BATCH):
         task_objects.update(
             (t.pk, t)
+            # The digests show the responsible people's names only: no persons with them.
             for t in Task.objects.filter(pk__in=task_ids[start:start + LOAD_BATCH])
-            .select_related("work_group__project", "work_group__lead_organisation")
+            .select_related("work_group__project")
             .prefetch_related(
-                Prefetch("responsible_people", queryset=User.objects.filter(is_active=True).select_related("person")),
+                Prefetch("responsible_people", queryset=User.objects.filter(is_active=True)),
                 "responsible_organisations",
             )
         )
