@@ -21,6 +21,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 log = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+HEALTHY_AFTER = 30.0
 WARN_EVERY = 60.0  # seconds between two warnings, so an outage does not flood the log
 
 
@@ -30,6 +31,7 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._fallback = LocMemCache("agepartners-redis-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
         self._warned_at = 0.0
+        self._failed_at = float("-inf")
 
     def _either(self, name: str, *args: Any, **kwargs: Any) -> Any:
         primary: Callable[..., Any] = getattr(super(), name)
@@ -37,10 +39,17 @@ class ResilientRedisCache(RedisCache):
             return primary(*args, **kwargs)
         except UNREACHABLE as exc:
             now = time.monotonic()
+            self._failed_at = now
             if now - self._warned_at > WARN_EVERY:
                 self._warned_at = now
                 log.warning("Cache (Redis) unreachable, using this process's memory meanwhile: %s", exc)
             return getattr(self._fallback, name)(*args, **kwargs)
+
+    def healthy(self) -> bool:
+        """False within HEALTHY_AFTER seconds of a failed Redis call. Per-process
+        fallbacks diverge, so callers that need one shared truth (the page cache's
+        generations, projects/pagecache.py) stand aside meanwhile."""
+        return time.monotonic() - self._failed_at > HEALTHY_AFTER
 
     def add(self, *args: Any, **kwargs: Any) -> Any:
         return self._either("add", *args, **kwargs)

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ProjectSecurityPolicy
-from projects import permissions
+from projects import pagecache, permissions
 from projects.models import Membership, Person, new_token
 
 log = logging.getLogger(__name__)
@@ -250,6 +250,9 @@ def erase_user(user: Any) -> dict[str, Any]:
     user.user_permissions.clear()
 
     _end_sessions(user.pk)
+    # Several rows above changed through update(), which sends no signal; an erasure is
+    # rare, so every cached page goes (projects/pagecache.py).
+    pagecache.bump(pagecache.GLOBAL)
     log.info("Account %s erased at the person's request (name kept: %s)", user.pk, keep_name)
     return summary
 

@@ -100,7 +100,7 @@ def task_event_saved(sender: Any, instance: Any, created: bool = False, **kwargs
         return
     Activity.objects.filter(key=f"workgroups.task:{instance.task_id}:done", actor__isnull=True).update(
         actor_id=instance.author_id
-    )
+    )  # the TaskEvent's own save already told the page cache about this project
 
 
 # --- Meetings: minutes recorded ------------------------------------------------------------

@@ -19,6 +19,7 @@ from meetings.models import Attachment, Meeting, Participation
 from projects import permissions
 from projects.models import Person, Project
 from projects.services import ensure_person
+from projects.pagecache import cached_page
 
 
 def _answer_subquery(user: Any) -> Subquery:
@@ -26,6 +27,7 @@ def _answer_subquery(user: Any) -> Subquery:
 
 
 @login_required
+@cached_page()
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = list(
@@ -50,6 +52,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page()
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_for_member_or_404(
         Meeting.objects.select_related("project", "host_organisation"), request.user, pk=pk

@@ -7,4 +7,6 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
-        from projects import signals  # noqa: F401
+        from projects import signals
+
+        signals.connect_page_cache()

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from projects import permissions, services
+from projects import pagecache, permissions, services
 from projects.forms import AcceptInvitationForm, ProfileForm
 from projects.models import Membership, Person, Project
+from projects.pagecache import cached_page
 
 # Apps that contribute a panel to the dashboard, in the order they appear.
 DASHBOARD_APPS = ["meetings", "workgroups", "news", "communication"]
@@ -133,6 +134,7 @@ def dashboard_panels(request: HttpRequest) -> list[SafeString]:
 
 
 @login_required
+@cached_page(pagecache.NEWS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = permissions._roles(request.user)  # cached for the request: no second query
     projects = list(permissions.member_projects(request.user).select_related("coordinating_organisation"))

@@ -23,6 +23,7 @@ from projects.models import Project
 from workgroups import services
 from workgroups.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from workgroups.models import Task, WorkGroup
+from projects.pagecache import cached_page
 
 PAGE_SIZE = 50
 
@@ -83,6 +84,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
+@cached_page()
 def my_tasks(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
     status, due, sort = "active", "all", "deadline"
