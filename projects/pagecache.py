@@ -201,6 +201,25 @@ def invalidate_instance(instance: Model) -> None:
     bump(*scopes_of(instance))
 
 
+def invalidate_before_move(instance: Model) -> None:
+    """A row moved to another project (the admin allows it) leaves its old project's
+    pages too: without this, a member of only the old project would keep seeing the
+    row's page from the cache. One primary-key query per update of a scoped row."""
+    path = permissions.scope_path(type(instance))
+    label = instance._meta.label_lower
+    if (instance._state.adding or instance.pk is None or not path or not shown_on_pages(type(instance))
+            or label in ("auth.user", "projects.person")):  # these follow their memberships
+        return
+    column = f"{path}_id" if "__" not in path else path
+    before = type(instance)._default_manager.filter(pk=instance.pk).values_list(column, flat=True).first()
+    try:
+        after = _follow(instance, path)
+    except Exception:
+        after = None
+    if before is not None and before != after:
+        bump(project_scope(before))
+
+
 # --- The view decorator -----------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from allauth.account.signals import user_logged_in
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 
@@ -44,6 +44,13 @@ def invalidate_pages_on_save(sender: Any, instance: Any, update_fields: Any = No
     pagecache.invalidate_instance(instance)
 
 
+def invalidate_pages_before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        from projects import pagecache
+
+        pagecache.invalidate_before_move(instance)
+
+
 def invalidate_pages_on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
     from projects import pagecache
 
@@ -68,5 +75,6 @@ def connect_page_cache() -> None:
         if model._meta.auto_created:  # the table behind a many-to-many field
             m2m_changed.connect(invalidate_pages_on_m2m, sender=model, dispatch_uid=f"pagecache-m2m-{model._meta.label}")
             continue
+        pre_save.connect(invalidate_pages_before_save, sender=model, dispatch_uid=f"pagecache-move-{model._meta.label}")
         post_save.connect(invalidate_pages_on_save, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
         post_delete.connect(invalidate_pages_on_delete, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")

@@ -154,6 +154,17 @@ def test_leaving_a_project_closes_its_pages_at_once(partner: Any, project: Any) 
     assert "Partner meeting" not in _get(client, _url("dashboard"))[0]
 
 
+def test_a_meeting_moved_to_another_project_leaves_the_old_members_pages(partner: Any, project: Any, other_project: Any) -> None:
+    meeting = make_meeting(project, title="Partner meeting")
+    client = _client(partner)
+    path = _url("meetings:detail", meeting.pk)
+    client.get(path)
+    client.get(path)
+    meeting.project = other_project
+    meeting.save()
+    assert client.get(path).status_code == 404
+
+
 def test_a_profile_change_shows_in_the_header_at_once(partner: Any) -> None:
     client = _client(partner)
     path = _url("dashboard")
