@@ -1,6 +1,7 @@
 """Partners' pages for meetings. Objects come through projects.permissions; forbidden is 404."""
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -9,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,15 +57,37 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @cached_page()
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_for_member_or_404(
-        Meeting.objects.select_related("project", "host_organisation"), request.user, pk=pk
+        Meeting.objects.select_related("project", "host_organisation").defer(*_PROJECT_TEXTS), request.user, pk=pk
     )
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+@lru_cache(maxsize=16)
+def _blank_upload_fields(language: str | None) -> SafeString:
+    """An unbound UploadForm's fields: the same markup for everyone in a language, and
+    rendering four widgets through the form templates costs more than the agenda."""
+    return UploadForm().as_div()
+
+
+# What the "who is coming" list and the answer card read of each participation.
+_PARTICIPATION_COLUMNS = (
+    *(f.attname for f in Participation._meta.concrete_fields),
+    "user__first_name", "user__last_name", "user__email",
+    "user__person__organisation", "user__person__organisation__name", "user__person__organisation__country",
+)
+
+
+# The project's long texts in every language (its page shows them, the meeting's does not).
+_PROJECT_TEXTS = tuple(
+    f"project__{f.attname}" for f in Project._meta.concrete_fields
+    if f.attname.startswith(("aim", "planned_activities", "expected_results"))
+)
 
 
 def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | None = None, upload_form: UploadForm | None = None) -> dict[str, Any]:
     user = request.user
     participations = list(
-        meeting.participations.select_related("user__person__organisation").order_by(
+        meeting.participations.select_related("user__person__organisation").only(*_PARTICIPATION_COLUMNS).order_by(
             "user__person__organisation__country", "user__person__organisation__name", "user__last_name", "user__first_name"
         )
     )
@@ -103,6 +127,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         "is_coordinator": permissions.is_coordinator(user, meeting.project_id),
         "form": form,
         "upload_form": upload_form or (UploadForm() if can_answer else None),
+        "upload_fields": _blank_upload_fields(translation.get_language()) if upload_form is None and can_answer else None,
         "viewer_tz": viewer_tz,
         "same_tz": meeting.local_starts_at.utcoffset() == timezone.localtime(meeting.starts_at).utcoffset()
         and meeting.local_ends_at.utcoffset() == timezone.localtime(meeting.ends_at).utcoffset(),
