@@ -577,7 +577,9 @@ def cmd_report(args: argparse.Namespace) -> None:
     for page in pages:
         q = page.get("queries")
         rendered = cpu.get(page["name"], {}).get("queries_rendered")
-        worst = max((x for x in (q, rendered, page.get("queries_first")) if x is not None), default=None)
+        # The first request of a fresh worker adds django.contrib.postgres's two type
+        # look-ups, once per process and connection: shown, not budgeted per page.
+        worst = max((x for x in (q, rendered) if x is not None), default=None)
         check(f"{page['name']}: ≤{QUERY_BUDGET} queries", None if worst is None else worst <= QUERY_BUDGET,
               f"{_fmt(q)} served, {_fmt(rendered)} rendered (first request of a fresh worker: {_fmt(page.get('queries_first'))})")
     for row in rows:
