@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import body_text, wait_until
+from conftest import body_html, body_text, wait_until
 from outbox.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,9 +18,13 @@ def test_password_reset_email_arrives_once_and_its_link_sets_a_new_password(clie
     [message] = smtp_server.wait_for(1)
     assert message["To"] == partner.email
     text = body_text(message)
-    # Asked for on a German page, the email speaks German.
-    assert "Passwort" in text
+    # Asked for on a German page, the email speaks German, in both its parts, with the
+    # portal's layout and the same one-time link.
+    assert message["Subject"] == "[agepartners] Neues Passwort wählen"
+    assert "Passwort" in text and "Katrin Hoffmann" in text
     link = re.search(r"http://testserver(/de/accounts/password/reset/key/\S+)", text).group(1)
+    html = body_html(message)
+    assert f'href="http://testserver{link}"' in html and "Passwort" in html and "Kommission" in html  # the funding statement, in German
     wait_until(lambda: OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT)
 
     response = client.get(link, follow=True)
@@ -35,3 +39,7 @@ def test_password_reset_for_unknown_address_reveals_nothing(client, db, smtp_ser
     response = client.post("/en/accounts/password/reset/", {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert OutgoingEmail.objects.filter(to_email="nobody@example.org", user__isnull=False).count() == 0
+    # The page says the same as for a known address; only the address's owner learns,
+    # by email, that there is no account and how people join.
+    [email] = OutgoingEmail.objects.filter(to_email="nobody@example.org")
+    assert "no account" in email.subject and "by invitation" in email.body_text and "by invitation" in email.body_html
