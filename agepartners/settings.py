@@ -99,8 +99,6 @@ if not _DATABASE_URL:
     _DATABASE_URL = f"sqlite:///{VAR_DIR / 'agepartners.sqlite3'}"
 DATABASES = {"default": database_settings(_DATABASE_URL, env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django 6 behaviour now: a typed "www.example.org" becomes https://…
-FORMS_URLFIELD_ASSUME_HTTPS = True
 USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache ------------------------------------------------------------------

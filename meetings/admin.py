@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -31,6 +32,13 @@ register_scope(Attachment, "meeting__project")
 register_scope(Decision, "meeting__project")
 
 
+def _https_urls(field: Any, **kwargs: Any) -> Any:
+    # A typed "meet.example.org/age" becomes https://… (Django 6's default, asked for now).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class MeetingAdminForm(forms.ModelForm):
     """Start and end are typed in the venue's local time, whatever the coordinator's own zone."""
 
@@ -42,6 +50,7 @@ class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
         exclude = ["starts_at", "ends_at"]
+        formfield_callback = _https_urls
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +142,7 @@ class MeetingAdmin(ProjectScopedAdmin):
     list_filter = ["status", "kind", "project"]
     search_fields = ["title", "city", "venue"]
     date_hierarchy = "starts_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as _https_urls
     inlines = [AgendaItemInline, ParticipationInline, DecisionInline, AttachmentInline]
     actions = ["send_invitations", "export_attendance", "duplicate_as_next", "create_tasks_from_decisions"]
     fieldsets = [

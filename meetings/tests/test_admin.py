@@ -61,7 +61,7 @@ def test_coordinator_enters_times_in_the_venue_time_zone(client, project, coordi
         "project": project.pk, "title": "Second partner meeting", "kind": "partner_meeting", "status": "planned",
         "description": "", "venue_time_zone": "Europe/Budapest",
         "start_day": "2013-04-18", "start_time": "09:00", "end_day": "2013-04-19", "end_time": "15:00",
-        "host_organisation": "", "venue": "", "address": "", "city": "Eger", "country": "HU", "online_url": "", "minutes": "",
+        "host_organisation": "", "venue": "", "address": "", "city": "Eger", "country": "HU", "online_url": "meet.eger.example/age", "minutes": "",
     }
     for prefix in ("agenda_items", "participations", "decisions", "attachments"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
@@ -70,6 +70,8 @@ def test_coordinator_enters_times_in_the_venue_time_zone(client, project, coordi
     meeting = Meeting.objects.get(title="Second partner meeting")
     # 09:00 in Eger, although the coordinator works in Riga time.
     assert meeting.starts_at == datetime(2013, 4, 18, 9, 0, tzinfo=ZoneInfo("Europe/Budapest"))
+    # A link typed without its scheme is taken as https.
+    assert meeting.online_url == "https://meet.eger.example/age"
 
 
 @pytest.mark.django_db
