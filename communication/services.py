@@ -118,7 +118,13 @@ def activity_feed(user: Any, project: Project | None = None) -> Any:
 
     qs = Activity.objects.filter(at__lte=timezone.now())
     qs = qs.filter(project=project) if project is not None else permissions.scope_for_member(qs, user)
-    return qs.select_related("actor", "project", "work_group").order_by("-at", "-pk")
+    # Only what a feed row shows (communication/partials/activity_list.html): not the
+    # project's six-language texts nor the actor's password and dates.
+    return qs.select_related("actor", "project", "work_group").only(
+        "project_id", "work_group_id", "actor_id", "kind", "title", "titles", "url", "at",
+        "project__slug", "project__title", "project__acronym", "work_group__name",
+        "actor__first_name", "actor__last_name", "actor__email",
+    ).order_by("-at", "-pk")
 
 
 # --- Discussions ---------------------------------------------------------------------------

@@ -56,6 +56,12 @@ class Organisation(models.Model):
         return self.name
 
 
+# The project's texts in six languages (modeltranslation adds aim_en … aim_da): long, and
+# shown only on the project page, so lists and panels defer them (``.defer(*LONG_TEXTS)``
+# defers every language's column).
+LONG_TEXTS: tuple[str, ...] = ("aim", "planned_activities", "expected_results")
+
+
 class Project(models.Model):
     title = models.CharField(_("title"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)

@@ -1,8 +1,8 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from projects.models import Project
+from projects.models import LONG_TEXTS, Project
 
 
 @register(Project)
 class ProjectTranslationOptions(TranslationOptions):
-    fields = ("aim", "planned_activities", "expected_results")
+    fields = LONG_TEXTS

@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from projects import pagecache, permissions, services
 from projects.forms import AcceptInvitationForm, ProfileForm
-from projects.models import Membership, Person, Project
+from projects.models import LONG_TEXTS, Membership, Person, Project
 from projects.pagecache import cached_page
 
 # Apps that contribute a panel to the dashboard, in the order they appear.
@@ -137,7 +137,7 @@ def dashboard_panels(request: HttpRequest) -> list[SafeString]:
 @cached_page(pagecache.NEWS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = permissions._roles(request.user)  # cached for the request: no second query
-    projects = list(permissions.member_projects(request.user).select_related("coordinating_organisation"))
+    projects = list(permissions.member_projects(request.user).defer(*LONG_TEXTS))
     for project in projects:
         project.my_role = Membership.Role(roles[project.pk]).label if project.pk in roles else None
         project.i_coordinate = permissions.is_coordinator(request.user, project)
