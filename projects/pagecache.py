@@ -37,6 +37,7 @@ invalidated.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -62,6 +63,7 @@ NEWS = "news"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 _local = threading.local()
+log = logging.getLogger(__name__)
 
 
 def page_cache_seconds() -> int:
@@ -281,7 +283,10 @@ def cached_page(*extra_scopes: str) -> Callable[[Callable[..., HttpResponse]], C
                 response.render()  # a TemplateResponse: its content is what gets stored
             if _storable(request, response):
                 headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-                cache.set(key, {"content": response.content, "headers": headers}, page_cache_seconds())
+                try:
+                    cache.set(key, {"content": response.content, "headers": headers}, page_cache_seconds())
+                except Exception:  # e.g. Redis out of memory: storing is an optimisation, the page is ready
+                    log.warning("Page cache: could not store %s", request.path, exc_info=True)
             return response
 
         return wrapper

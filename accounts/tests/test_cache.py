@@ -34,3 +34,33 @@ def test_login_and_its_rate_limit_work_while_the_cache_redis_is_down(client, par
     assert "Too many failed login attempts" in response.content.decode()
     cache_on_a_dead_redis.clear()  # as when the five minutes have passed
     assert client.post("/en/accounts/login/", {"login": partner.email, "password": PASSWORD}).status_code == 302
+
+
+def test_one_redis_client_serves_every_call_and_every_thread(settings):
+    """The client is built once per connection pool (accounts/cache.py): values still
+    round-trip, also with many threads at once, as gunicorn's threaded workers do."""
+    import threading
+
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "accounts.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/14"}}
+    cache.clear()
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    failures: list[str] = []
+
+    def worker(n: int) -> None:
+        for i in range(200):
+            cache.set(f"t{n}:{i}", (n, i), 30)
+            if cache.get(f"t{n}:{i}") != (n, i):
+                failures.append(f"t{n}:{i}")
+        found = cache.get_many([f"t{n}:{i}" for i in range(200)])
+        if found != {f"t{n}:{i}": (n, i) for i in range(200)}:
+            failures.append(f"get_many {n}")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert failures == [] and cache.healthy()
+    cache.clear()

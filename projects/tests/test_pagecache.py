@@ -245,3 +245,17 @@ def test_with_redis_a_change_in_one_process_reaches_the_page_of_another(partner:
     type(meeting).objects.filter(pk=meeting.pk).update(title=meeting.title)  # no signal in this process
     assert "Partner meeting in Riga" in _get(client, path)[0]
     caches["default"].clear()
+
+
+def test_a_cache_that_refuses_to_store_still_gives_the_page(partner: Any, project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redis out of memory, say: storing the page is an optimisation, never a 500."""
+    make_meeting(project, title="Partner meeting in Riga")
+    client = _client(partner)
+    path = _url("dashboard")
+    client.get(path)
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("OOM command not allowed when used memory > 'maxmemory'")
+
+    monkeypatch.setattr(pagecache.cache, "set", refuse)
+    assert "Partner meeting in Riga" in _get(client, path)[0]
