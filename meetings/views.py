@@ -297,7 +297,7 @@ def renew_token(request: HttpRequest) -> HttpResponse:
 
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        person = Person.objects.select_related("user", "organisation").get(calendar_token=token, user__is_active=True)
+        person = Person.objects.select_related("user").get(calendar_token=token, user__is_active=True)
     except Person.DoesNotExist:
         raise Http404 from None
     response = HttpResponse(services.personal_feed_cached(person), content_type="text/calendar; charset=utf-8")
