@@ -83,14 +83,22 @@ def queue_email(
     )
 
 
+def recipient_locale(user: Any) -> tuple[str, str]:
+    """The language and time zone every email to ``user`` is written in: their profile's.
+
+    The one place that decides it, so a digest, an invitation and a notification to the
+    same person never disagree. Every user has a Person (projects.signals creates it)."""
+    person = user.person
+    language = person.language if person.language in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
+    return language, person.time_zone or settings.TIME_ZONE
+
+
 def queue_for_user(
     user: Any, *, key: str, category: str, template: str, context: dict[str, Any],
     project: Any = None, attachments: Sequence[Attachment] = (),
 ) -> OutgoingEmail | None:
     """Queue an email to a user, in the language and time zone of their profile."""
-    person = getattr(user, "person", None)
-    language = person.language if person else settings.LANGUAGE_CODE
-    tz = person.time_zone if person else settings.TIME_ZONE
+    language, tz = recipient_locale(user)
     return queue_email(
         key=key, category=category, to_email=user.email, template=template,
         context={"recipient": user, **context}, language=language, time_zone=tz,
