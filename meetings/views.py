@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings import services
+from meetings import calendar as ical  # the module; `calendar` below is the page
+from meetings import exports, invitations, services
 from meetings.forms import AnswerForm, UploadForm
 from meetings.models import Attachment, Meeting, Participation
 from projects import permissions
@@ -166,14 +167,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Your answer was not saved. Please correct the marked fields."))
         return render(request, "meetings/detail.html", _detail_context(request, meeting, form=form), status=400)
     try:
-        participation = services.answer_invitation(
+        participation = invitations.answer_invitation(
             meeting, request.user,
             response=form.cleaned_data["response"],
             arrival_date=form.cleaned_data["arrival_date"],
             departure_date=form.cleaned_data["departure_date"],
             notes=form.cleaned_data["notes"],
         )
-    except services.AnswersClosed:
+    except invitations.AnswersClosed:
         _closed_message(request, meeting)
         return redirect("meetings:detail", pk=meeting.pk)
     messages.success(request, _("Thank you, your answer is saved: %(answer)s.") % {"answer": participation.get_response_display()})
@@ -189,7 +190,7 @@ def meeting_url_path(meeting: Meeting) -> str:
 @login_required
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_for_member_or_404(Meeting.objects.select_related("project"), request.user, pk=pk)
-    response = HttpResponse(services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ical.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 
@@ -263,7 +264,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _coordinated_meeting(request, pk)
     return render(request, "meetings/attendance.html", {
         "meeting": meeting,
-        "participations": services.attendance_participations(meeting),
+        "participations": exports.attendance_participations(meeting),
         "blank_rows": range(5),
     })
 
@@ -271,7 +272,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _coordinated_meeting(request, pk)
-    return csv_response(services.attendance_csv([meeting]), f"attendance-{meeting.pk}.csv")
+    return csv_response(exports.attendance_csv([meeting]), f"attendance-{meeting.pk}.csv")
 
 
 def csv_response(content: str, filename: str) -> HttpResponse:
@@ -284,13 +285,13 @@ def csv_response(content: str, filename: str) -> HttpResponse:
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     person = ensure_person(request.user)
-    return render(request, "meetings/calendar.html", {"feed_url": services.feed_url(person)})
+    return render(request, "meetings/calendar.html", {"feed_url": ical.feed_url(person)})
 
 
 @login_required
 @require_POST
 def renew_token(request: HttpRequest) -> HttpResponse:
-    services.renew_calendar_token(ensure_person(request.user))
+    ical.renew_calendar_token(ensure_person(request.user))
     messages.success(request, _("Your calendar address was renewed. The old address no longer works: update it in your calendar program."))
     return redirect("meetings:calendar")
 
@@ -300,7 +301,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         person = Person.objects.select_related("user").get(calendar_token=token, user__is_active=True)
     except Person.DoesNotExist:
         raise Http404 from None
-    response = HttpResponse(services.personal_feed_cached(person), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ical.personal_feed(person), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="agepartners.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response
@@ -309,7 +310,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def mobility(request: HttpRequest, slug: str) -> HttpResponse:
     project = permissions.get_for_coordinator_or_404(Project.objects.all(), request.user, path="", slug=slug)
-    rows = services.mobility_counts(project)
+    rows = exports.mobility_counts(project)
     return render(request, "meetings/mobility.html", {
         "project": project,
         "rows": rows,
