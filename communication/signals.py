@@ -66,7 +66,7 @@ def _key(obj: Any, verb: str) -> str:
 
 
 def _forget(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from communication.services import forget_activity
+    from communication.activity import forget_activity
 
     forget_activity(f"{instance._meta.label_lower}:{instance.pk}:")
 
@@ -76,7 +76,7 @@ def _forget(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def task_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     from communication.models import Activity
-    from communication.services import forget_activity, record_activity
+    from communication.activity import forget_activity, record_activity
 
     key = _key(instance, "done")
     if getattr(instance, "status", None) != "done":
@@ -108,7 +108,7 @@ def task_event_saved(sender: Any, instance: Any, created: bool = False, **kwargs
 
 def meeting_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     from communication.models import Activity
-    from communication.services import forget_activity, record_activity
+    from communication.activity import forget_activity, record_activity
 
     key = _key(instance, "minutes")
     if not (getattr(instance, "minutes", "") or "").strip():
@@ -136,7 +136,7 @@ def _article_titles(instance: Any) -> dict[str, str]:
 
 def article_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     from communication.models import Activity
-    from communication.services import forget_activity, record_activity
+    from communication.activity import forget_activity, record_activity
 
     key = _key(instance, "published")
     if getattr(instance, "status", None) != "published" or not getattr(instance, "project_id", None):

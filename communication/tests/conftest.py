@@ -36,9 +36,9 @@ def work_group(project: Any, coordinator: Any, partner: Any) -> Any:
 
 @pytest.fixture
 def thread(project: Any, coordinator: Any) -> Any:
-    from communication import services
+    from communication import discussions
 
-    return services.start_thread(project, coordinator, "After Magdeburg", "Thank you all for coming to Magdeburg!")
+    return discussions.start_thread(project, coordinator, "After Magdeburg", "Thank you all for coming to Magdeburg!")
 
 
 @pytest.fixture
