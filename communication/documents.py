@@ -14,8 +14,8 @@ from django.utils import timezone
 from communication.activity import default_language_path, record_activity
 from communication.models import Activity, Document, DocumentVersion, Notification
 from communication.notifications import deliver, members_only
-from communication.uploads import check_upload, clean_file_name
 from projects.models import Project
+from projects.uploads import check_upload
 
 User = get_user_model()
 
@@ -33,7 +33,7 @@ def _sha256(upload: UploadedFile) -> str:
 def add_document(project: Project, user: Any, *, title: str, upload: UploadedFile, description: str = "",
                  language: str = "en", work_group: Any = None, comment: str = "",
                  at: datetime | None = None, notify: bool = True) -> Document:
-    check_upload(upload)
+    """The document and its first version; a refused upload (ValidationError) leaves no row."""
     now = at or timezone.now()
     document = Document.objects.create(
         project=project, work_group=work_group, title=title.strip(), description=description,
@@ -48,16 +48,15 @@ def add_document(project: Project, user: Any, *, title: str, upload: UploadedFil
 def add_version(document: Document, user: Any, upload: UploadedFile, comment: str = "",
                 at: datetime | None = None, notify: bool = True, _new_document: bool = False) -> DocumentVersion:
     """A new upload becomes the current version; earlier versions stay downloadable."""
-    file_type = check_upload(upload)
+    checked = check_upload(upload)
     document = Document.objects.select_for_update().get(pk=document.pk)
     now = at or timezone.now()
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    file_name = clean_file_name(upload.name or "")
     version = DocumentVersion(
-        document=document, number=number, file_name=file_name, content_type=file_type.content_type,
-        size=upload.size or 0, sha256=_sha256(upload), comment=comment.strip(), uploaded_by=user, uploaded_at=now,
+        document=document, number=number, file_name=checked.name, content_type=checked.content_type,
+        size=checked.size, sha256=_sha256(upload), comment=comment.strip(), uploaded_by=user, uploaded_at=now,
     )
-    version.file.save(file_name, upload, save=False)
+    version.file.save(checked.name, upload, save=False)
     try:
         version.save()
     except Exception:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from meetings.models import AgendaItem, Attachment, Decision, Meeting, Participation
 from outbox.services import queue_for_user
 from projects.models import Project, parse_day_list
+from projects.uploads import check_upload
 
 log = logging.getLogger(__name__)
 
@@ -183,17 +185,14 @@ def create_tasks_for_meeting(meeting: Meeting, by: Any = None) -> int:
     return created
 
 
-def add_attachment(meeting: Meeting, upload: Any, *, kind: str, caption: str = "", photo_consent: bool = False, by: Any = None) -> Attachment:
-    """Store a checked upload (see meetings.uploads) for the meeting."""
-    from meetings.uploads import inspect_upload
-
-    detected = inspect_upload(upload, kind)
+def add_attachment(meeting: Meeting, upload: File, *, kind: str, caption: str = "", photo_consent: bool = False, by: Any = None) -> Attachment:
+    """Store a checked upload (see projects.uploads) for the meeting."""
+    checked = check_upload(upload, photo=kind == Attachment.Kind.PHOTO)
     attachment = Attachment(
         meeting=meeting, kind=kind, caption=caption, photo_consent=photo_consent, uploaded_by=by,
-        original_name=detected.safe_name, content_type=detected.content_type, size=detected.size,
+        original_name=checked.name, content_type=checked.content_type, size=checked.size,
     )
-    upload.seek(0)
-    attachment.file.save(detected.safe_name, upload, save=False)
+    attachment.file.save(checked.name, upload, save=False)
     attachment.save()
     return attachment
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 
@@ -47,6 +48,6 @@ def meeting_day() -> date:
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings: Any, tmp_path: Any) -> None:
+def _private_media(monkeypatch: Any, tmp_path: Any) -> None:
     """Uploaded documents of a test live and die with the test."""
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    monkeypatch.setattr(storages["private"], "location", str(tmp_path / "private"))

@@ -6,7 +6,7 @@ import pytest
 from communication import documents
 from communication.models import Document, DocumentVersion, Notification
 from communication.tests.conftest import docx_bytes, pdf_bytes, upload
-from communication.uploads import clean_file_name
+from projects.uploads import clean_file_name
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_members_share_a_pdf_and_a_word_file(client, project, partner):
 
 
 def test_files_over_the_size_limit_are_refused_with_a_clear_message(client, settings, project, partner):
-    settings.COMMUNICATION_MAX_UPLOAD_MB = 1
+    settings.UPLOAD_MAX_MB = 1
     client.force_login(partner)
     response = _post(client, "big.pdf", pdf_bytes() + b"0" * (1024 * 1024 + 10))
     assert response.status_code == 200
