@@ -147,7 +147,7 @@ def _is_text(head: bytes) -> bool:
     return True
 
 
-def _content_type(upload: IO[bytes], claimed: str) -> str | None:
+def _real_extension(upload: IO[bytes], claimed: str) -> str | None:
     """The extension of what the content is, or None. Text has no signature and the
     legacy Office formats share one: for those the name's extension ``claimed`` decides
     among the formats the content allows."""
@@ -181,7 +181,8 @@ def check_upload(upload: File, *, photo: bool = False) -> CheckedUpload:
             code="too_large",
         )
     claimed = _extension(name)
-    found = _content_type(upload, claimed)
+    canonical = "jpg" if claimed == "jpeg" else claimed
+    found = _real_extension(upload, claimed)
     if photo:
         # Phones and cameras often misname their pictures; the content names the photo.
         if found not in _PILLOW_FORMATS.values():
@@ -195,15 +196,15 @@ def check_upload(upload: File, *, photo: bool = False) -> CheckedUpload:
             % {"ext": f".{claimed}" if claimed else _("no extension"), "allowed": allowed_extensions_text()},
             code="type",
         )
-    elif claimed and found != _TYPES[claimed].extension.replace("jpeg", "jpg"):
+    elif claimed and found != canonical:
         raise ValidationError(
             _("The content of “%(name)s” is not a %(label)s file, although its name ends in .%(ext)s. "
               "Please save it in that format again and upload it once more.")
             % {"name": name, "label": _TYPES[claimed].label, "ext": claimed},
             code="content",
         )
-    assert found is not None
-    if claimed != found and not (claimed == "jpeg" and found == "jpg"):
+    assert found is not None  # every other case was refused above
+    if found != canonical:
         name = _with_extension(name, found)
     return CheckedUpload(name=name, content_type=_TYPES[found].content_type, size=size)
 
