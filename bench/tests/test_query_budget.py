@@ -117,9 +117,8 @@ def test_the_benchmark_pages_cost_the_same_few_queries_with_twice_the_data(clien
     assert {n: q for n, q in before.items() if q > BUDGET} == {}, f"over {BUDGET} queries: {before}"
 
     # Served again from the page cache, a page costs the queries of the bare stack
-    # (session, user, memberships for the two-factor policy, person), as /healthz does;
-    # the feed, reached by its secret and not by the session, adds the look-ups of the
-    # token's owner and of their memberships (the generations to check).
-    cached = {name: _cached_queries(client, path) for name, path in pages.items()}
+    # (session, user, memberships for the two-factor policy, person), as /healthz does.
+    # The calendar feed is not cached (issue 13): its cost is the one checked above.
+    cached = {name: _cached_queries(client, path) for name, path in pages.items() if name != "calendar feed"}
     stack = cached["healthz"]
-    assert cached == {name: stack + (2 if name == "calendar feed" else 0) for name in pages}, cached
+    assert cached == {name: stack for name in cached}, cached
