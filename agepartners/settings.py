@@ -289,10 +289,5 @@ LOGGING = {
 # --- Portal ----------------------------------------------------------------------------
 # Funding statement required on the Lifelong Learning Programme's public material.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "partners2012")
-# Per-viewer page cache (projects/pagecache.py): the longest a page may lag behind a
-# change no write announces (a meeting starting, a scheduled article going live); 0 = off.
-# Off by default without Redis: a per-process cache cannot tell one web process that
-# another one invalidated a page.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if _CACHE_URL.startswith("redis://") else 0, minimum=0)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
