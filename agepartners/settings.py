@@ -105,7 +105,14 @@ USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 # allauth's rate limits live in the cache, so it must be a real one.
 _CACHE_URL = env_str("CACHE_URL", "locmem://")
 if _CACHE_URL.startswith("redis://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+    # django-redis, because its IGNORE_EXCEPTIONS keeps logins working while Redis is down
+    # (Django's own RedisCache raises on every call then; agepartners/cache.py says why
+    # add() needs one more answer); short timeouts, so a dead Redis cannot hold a request.
+    CACHES = {"default": {
+        "BACKEND": "agepartners.cache.OutageTolerantRedisCache", "LOCATION": _CACHE_URL,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1},
+    }}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # an outage shows in the log
 elif _CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -273,10 +280,6 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "agepartners"
-# The rate limits live in the cache: with Redis as cache, keep working through a Redis
-# outage on a per-process memory cache (accounts/cache.py) instead of failing every login.
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "accounts.cache.ResilientRedisCache"
 
 LOGGING = {
     "version": 1,
@@ -289,10 +292,5 @@ LOGGING = {
 # --- Portal ----------------------------------------------------------------------------
 # Funding statement required on the Lifelong Learning Programme's public material.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "partners2012")
-# Per-viewer page cache (projects/pagecache.py): the longest a page may lag behind a
-# change no write announces (a meeting starting, a scheduled article going live); 0 = off.
-# Off by default without Redis: a per-process cache cannot tell one web process that
-# another one invalidated a page.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if _CACHE_URL.startswith("redis://") else 0, minimum=0)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
