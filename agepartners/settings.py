@@ -166,6 +166,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Finders stay on so a checkout serves its vendored assets without collectstatic;
 # collectstatic (see README) adds compressed copies for production.
 WHITENOISE_USE_FINDERS = True
+# Files browsers ask for at the site's root (/favicon.ico, /apple-touch-icon.png).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

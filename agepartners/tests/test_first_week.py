@@ -1,5 +1,5 @@
-"""Dates read the European way in every language, one style per page, and machine-readable
-times are valid HTML."""
+"""What a new user meets first: dates read the European way in every language, one style
+per page, machine-readable times that are valid HTML, and the portal's icon."""
 from __future__ import annotations
 
 import re
@@ -42,3 +42,9 @@ def test_time_elements_carry_no_microseconds(client, partner, project):
             seen += 1
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}[+-]\d{4})?", value), (url, value)
     assert seen, "no <time> element on the pages checked"
+
+
+def test_the_portal_has_a_favicon_at_the_sites_root(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content if response.streaming else [response.content])[:4] == b"\x00\x00\x01\x00"  # an ICO file
