@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from projects.uploads import check_upload
@@ -59,7 +60,7 @@ def test_one_size_limit_for_every_upload(settings):
     settings.UPLOAD_MAX_MB = 1
     big = PDF + b"0" * (1024 * 1024)
     for photo in (False, True):
-        with pytest.raises(ValidationError) as refused:
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
             check_upload(SimpleUploadedFile("big.pdf", big), photo=photo)
         assert refused.value.code == "too_large"
         assert "files may be at most 1.0\xa0MB" in refused.value.message
