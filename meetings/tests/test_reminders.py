@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from conftest import wait_until
-from meetings import services
+from meetings import reminders
 from meetings.models import Meeting, Participation
 from meetings.tests.factories import make_meeting
 from outbox.models import OutgoingEmail
@@ -30,11 +30,11 @@ def test_reminders_go_to_those_who_have_not_declined_once_per_offset(project, co
     Participation.objects.create(meeting=meeting, user=observer, response="no_answer")
     Participation.objects.create(meeting=meeting, user=coordinator, response="not_attending")
 
-    assert services.send_meeting_reminders(now) == 0  # 10 days ahead: nothing yet
-    assert services.send_meeting_reminders(now + timedelta(days=3, minutes=1)) == 2  # the 7-day reminder
-    assert services.send_meeting_reminders(now + timedelta(days=3, minutes=16)) == 0  # next sweep: nothing twice
-    assert services.send_meeting_reminders(now + timedelta(days=9, minutes=1)) == 2  # the 1-day reminder
-    assert services.send_meeting_reminders(now + timedelta(days=9, hours=5)) == 0
+    assert reminders.send_meeting_reminders(now) == 0  # 10 days ahead: nothing yet
+    assert reminders.send_meeting_reminders(now + timedelta(days=3, minutes=1)) == 2  # the 7-day reminder
+    assert reminders.send_meeting_reminders(now + timedelta(days=3, minutes=16)) == 0  # next sweep: nothing twice
+    assert reminders.send_meeting_reminders(now + timedelta(days=9, minutes=1)) == 2  # the 1-day reminder
+    assert reminders.send_meeting_reminders(now + timedelta(days=9, hours=5)) == 0
     assert sorted(e.to_email for e in _reminders()) == sorted([partner.email, observer.email] * 2)
     german = next(e for e in _reminders() if e.to_email == partner.email)
     assert german.subject.startswith("Erinnerung")
@@ -45,13 +45,13 @@ def test_reminders_move_with_the_meeting(project, partner):
     now = timezone.now()
     meeting = make_meeting(project, starts_at=now + timedelta(days=6))
     Participation.objects.create(meeting=meeting, user=partner, response="attending")
-    assert services.send_meeting_reminders(now) == 1  # the 7-day reminder, late but once
+    assert reminders.send_meeting_reminders(now) == 1  # the 7-day reminder, late but once
 
     # Postponed by two weeks: the reminders start again relative to the new date ...
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=now + timedelta(days=20), ends_at=now + timedelta(days=20, hours=8))
-    assert services.send_meeting_reminders(now + timedelta(hours=1)) == 0
-    assert services.send_meeting_reminders(now + timedelta(days=13, hours=1)) == 1
-    assert services.send_meeting_reminders(now + timedelta(days=13, hours=2)) == 0
+    assert reminders.send_meeting_reminders(now + timedelta(hours=1)) == 0
+    assert reminders.send_meeting_reminders(now + timedelta(days=13, hours=1)) == 1
+    assert reminders.send_meeting_reminders(now + timedelta(days=13, hours=2)) == 0
     # ... and the reminder speaks of the new date.
     with translation.override("de"):
         new_day = date_format(meeting_local_start(meeting.pk), "DATE_FORMAT")
@@ -64,13 +64,13 @@ def test_cancelled_meetings_and_projects_reminder_settings(project, partner):
     now = timezone.now()
     cancelled = make_meeting(project, starts_at=now + timedelta(hours=20), status="cancelled")
     Participation.objects.create(meeting=cancelled, user=partner, response="attending")
-    assert services.send_meeting_reminders(now) == 0
+    assert reminders.send_meeting_reminders(now) == 0
     project.meeting_reminder_days = "3"
     project.save()
     meeting = make_meeting(project, starts_at=now + timedelta(days=5))
     Participation.objects.create(meeting=meeting, user=partner, response="maybe")
-    assert services.send_meeting_reminders(now) == 0  # the default 7 days no longer applies
-    assert services.send_meeting_reminders(now + timedelta(days=2, minutes=5)) == 1
+    assert reminders.send_meeting_reminders(now) == 0  # the default 7 days no longer applies
+    assert reminders.send_meeting_reminders(now + timedelta(days=2, minutes=5)) == 1
 
 
 @pytest.mark.django_db(transaction=True)
