@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -71,6 +73,41 @@ def test_cancelled_meetings_and_projects_reminder_settings(project, partner):
     Participation.objects.create(meeting=meeting, user=partner, response="maybe")
     assert reminders.send_meeting_reminders(now) == 0  # the default 7 days no longer applies
     assert reminders.send_meeting_reminders(now + timedelta(days=2, minutes=5)) == 1
+
+
+def _participants(project, meeting, count: int, start: int) -> None:
+    from projects.services import add_membership, create_user
+
+    languages = ["lv", "de", "hu", "it", "da", "en"]
+    for i in range(start, start + count):
+        user = create_user(f"person{i}@example.org", first_name=f"P{i}", language=languages[i % 6], time_zone="Europe/Rome")
+        add_membership(user, project, "member")
+        Participation.objects.create(meeting=meeting, user=user, response="attending")
+
+
+@pytest.mark.django_db
+def test_the_reminder_sweep_needs_the_same_queries_for_3_or_30_participants(project):
+    now = timezone.now()
+    small = make_meeting(project, title="Small", starts_at=now + timedelta(hours=20))
+    _participants(project, small, 3, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert reminders.send_meeting_reminders(now) == 3
+    with CaptureQueriesContext(connection) as few_again:
+        assert reminders.send_meeting_reminders(now + timedelta(minutes=15)) == 0
+
+    large = make_meeting(project, title="Large", starts_at=now + timedelta(days=2, hours=20))
+    _participants(project, large, 30, 3)
+    later = now + timedelta(days=2)
+    with CaptureQueriesContext(connection) as many:
+        assert reminders.send_meeting_reminders(later) == 30
+    with CaptureQueriesContext(connection) as many_again:
+        assert reminders.send_meeting_reminders(later + timedelta(minutes=15)) == 0
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many_again.captured_queries) == len(few_again.captured_queries)
+    # Each in their own language: a Hungarian reads Hungarian.
+    hungarian = OutgoingEmail.objects.get(to_email="person32@example.org")
+    assert hungarian.language == "hu" and hungarian.subject.startswith("Emlékeztető")
 
 
 @pytest.mark.django_db(transaction=True)
