@@ -37,17 +37,14 @@ DEFAULT_REMINDER_DAYS = [7, 1]
 BATCH = 200
 
 
-def reminder_offsets(project: Project) -> list[int]:
-    return _offsets(project.pk, project.meeting_reminder_days)
-
-
-def _offsets(project_id: int, value: str) -> list[int]:
+def reminder_offsets(days: str) -> list[int]:
+    """A project's ``meeting_reminder_days`` as offsets, largest first ("" means none)."""
     try:
-        days = [d for d in parse_day_list(value) if d > 0]
+        offsets = [d for d in parse_day_list(days) if d > 0]
     except ValueError:
-        log.warning("Project %s has unreadable meeting reminder days %r; using the default", project_id, value)
-        days = DEFAULT_REMINDER_DAYS
-    return sorted(days, reverse=True)
+        log.warning("Unreadable meeting reminder days %r; using the default", days)
+        offsets = DEFAULT_REMINDER_DAYS
+    return sorted(offsets, reverse=True)
 
 
 def due_offset(meeting: Meeting, offsets: Sequence[int], now: datetime) -> int | None:
@@ -60,7 +57,7 @@ def due_offset(meeting: Meeting, offsets: Sequence[int], now: datetime) -> int |
 def _due_meetings(now: datetime) -> list[tuple[Meeting, int]]:
     """Upcoming meetings with a reminder due, and its offset (two queries)."""
     offsets = {
-        pk: _offsets(pk, days)
+        pk: reminder_offsets(days)
         for pk, days in Project.objects.filter(meetings__starts_at__gt=now).distinct().values_list(
             "pk", "meeting_reminder_days"
         )
