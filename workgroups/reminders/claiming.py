@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Case, Value, When
+from django.db.models import OuterRef, Subquery
+
+from outbox.models import OutgoingEmail
 
 from workgroups.models import DeadlineReminder
 from workgroups.reminders.selection import Planned
@@ -46,8 +48,12 @@ def claim(candidates: list[Planned], token: uuid.UUID) -> list[Planned]:
 
 
 def link(token: uuid.UUID, email_for_user: dict[int, int]) -> None:
-    """Point this sweep's reminder rows of these recipients to their digest: one UPDATE."""
+    """Point this sweep's reminder rows of these recipients to their digest: one UPDATE.
+
+    A subquery rather than a CASE with a branch per recipient, which Django compiles
+    (and PostgreSQL evaluates) branch by branch for every row."""
     if email_for_user:
+        digest = OutgoingEmail.objects.filter(pk__in=list(email_for_user.values()), user_id=OuterRef("recipient_id"))
         DeadlineReminder.objects.filter(sweep=token, recipient_id__in=list(email_for_user)).update(
-            email_id=Case(*(When(recipient_id=user, then=Value(email)) for user, email in email_for_user.items()))
+            email_id=Subquery(digest.values("pk")[:1])
         )
