@@ -85,10 +85,6 @@ class Formats:
             self.cache[key] = make()
         return self.cache[key]
 
-    def deadline_end(self, task: Task) -> datetime:
-        time_zone = task.work_group.project.time_zone
-        return self._memo(("end", task.deadline, time_zone), lambda: deadline_end(task.deadline, time_zone))
-
     def task_url(self, language: str, pk: int) -> str:
         # reverse() costs about 0.1 ms and a sweep links tens of thousands of lines (3.5 s
         # at bench scale 1): the path is reversed once per language for a stand-in id.
@@ -134,7 +130,7 @@ class Formats:
 
     def line(self, language: str, item: Planned, tz: ZoneInfo) -> Line:
         task = item.task
-        end = self.deadline_end(task)
+        end = deadline_end(task.deadline, task.work_group.project.time_zone)
         overdue = self.now >= end
         today = self.now.astimezone(tz).date()
         days = max(1, (today - task.deadline).days) if overdue else (task.deadline - today).days

@@ -56,11 +56,6 @@ def day_list(value: str | None) -> list[int] | None:
         return None
 
 
-def reminder_settings(hour: int, time_zone: str, days: str) -> ReminderSettings:
-    """A person's reminder settings from the values of their profile (Person)."""
-    return ReminderSettings(hour, zone(time_zone), day_list(days))
-
-
 def _moment(day: date, hour: int, tz: zoneinfo.ZoneInfo) -> datetime:
     # In UTC, because aware datetimes sharing a tzinfo compare by wall clock, which is
     # wrong around a change to summer time. An hour inside the gap (e.g. 03:00 on the

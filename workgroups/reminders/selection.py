@@ -18,7 +18,7 @@ from django.db.models import F, QuerySet
 
 from projects.models import Membership, Partner, Person, Project
 from workgroups.models import DeadlineReminder, Task, WorkGroup, deadline_end
-from workgroups.reminders.rules import Occasion, ReminderSettings, day_list, latest_due_occasion, reminder_settings
+from workgroups.reminders.rules import Occasion, ReminderSettings, day_list, latest_due_occasion, zone
 
 User = get_user_model()
 
@@ -113,7 +113,7 @@ def _audience(due: QuerySet[Task], project_ids: set[int]) -> Audience:
         if role == Membership.Role.COORDINATOR:
             audience.coordinators[project_id].append(user_id)
         if user_id not in audience.settings:
-            audience.settings[user_id] = reminder_settings(hour, tz_name, days)
+            audience.settings[user_id] = ReminderSettings(hour, zone(tz_name), day_list(days))
 
     for task_id, user_id in Task.responsible_people.through.objects.filter(
         task__in=due, user__is_active=True
