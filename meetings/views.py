@@ -91,6 +91,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         .select_related("uploaded_by")
     )
     can_answer = permissions.can_answer_meeting(user, meeting)
+    is_coordinator = permissions.is_coordinator(user, meeting.project_id)
     if form is None and can_answer and meeting.accepts_answers:
         initial = {"response": mine.response if mine and mine.response != Participation.Response.NO_ANSWER else None}
         if mine:
@@ -113,7 +114,12 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         "photos": [a for a in attachments if a.is_photo],
         "documents": [a for a in attachments if not a.is_photo],
         "can_answer": can_answer,
-        "is_coordinator": permissions.is_coordinator(user, meeting.project_id),
+        "is_coordinator": is_coordinator,
+        # What the host must know (meals, access): for coordinators only, never on the sheet.
+        "host_notes": [
+            p for p in participations
+            if is_coordinator and p.notes.strip() and p.response != Participation.Response.NOT_ATTENDING
+        ],
         "form": form,
         "upload_form": upload_form or (UploadForm() if can_answer else None),
         "viewer_tz": viewer_tz,

@@ -180,8 +180,11 @@ def can_view_directory(user: UserLike, project: Project) -> bool:
 
 
 def can_answer_meeting(user: UserLike, meeting: Any) -> bool:
-    """Coordinators and partner members answer invitations and upload files; observers read."""
-    return can_contribute(user, meeting.project_id)
+    """Coordinators and partner members answer invitations and upload files; observers read.
+
+    A portal administrator who is not a member has nothing to answer: whoever answers
+    stands on the attendance sheet, the grant's evidence of who took part."""
+    return _roles(user).get(meeting.project_id) in (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
 
 
 def meeting_attachments_visible(qs: QuerySet[M], user: UserLike, project: Project | int) -> QuerySet[M]:
