@@ -63,7 +63,8 @@ def main_pages(user: Any, lang: str = "en") -> list[str]:
     group = WorkGroup.objects.filter(project=project).order_by("pk").first()
     if group:
         pages.append(url("workgroups:group", group.pk))
-        pages.append(url("workgroups:task_create", group.pk))
+        if coordinator or WorkGroup.objects.filter(pk=group.pk, members=user).exists():
+            pages.append(url("workgroups:task_create", group.pk))
     task = Task.objects.filter(work_group__project=project).order_by("pk").first()
     if task:
         pages.append(url("workgroups:task", task.pk))
