@@ -2,8 +2,8 @@
 
 axe-core (accessibility, WCAG 2.1 A/AA) and the Nu HTML Checker come from npm into
 node_modules/ (``scripts/ensure_test_services.sh`` installs them, as it does Chromium).
-The list of pages is built from the database, so the same list serves the test suite
-and a manual run against the demo (``python -m agepartners.tests.pagecheck``).
+The list of pages is built from the database (one of each kind the user may see), so a
+new page kind needs one line here to be checked.
 """
 from __future__ import annotations
 
