@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def partnership(project: Any, coordinator: Any, partner: Any, organisation: Any, partner_organisation: Any) -> Any:
     """One of each thing the main pages show, with names long enough to wrap."""
-    from communication import services as communication
+    from communication import discussions, documents
     from meetings.models import AgendaItem, Decision, Participation
     from meetings.tests.factories import make_meeting
     from news.models import Article
@@ -41,9 +41,9 @@ def partnership(project: Any, coordinator: Any, partner: Any, organisation: Any,
     Decision.objects.create(meeting=meeting, order=1, title="Questionnaire to every partner", owner=coordinator)
     task = Task.objects.create(work_group=group, title="Send the questionnaire on training needs", deadline=timezone.localdate() + timedelta(days=7))
     task.responsible_people.add(partner, coordinator)
-    thread = communication.start_thread(project, partner, "Questions about the Magdeburg programme", "Which hotel do we book?")
-    communication.reply(thread, coordinator, "The list of hotels is in the documents.")
-    communication.add_document(project, coordinator, title="Hotels near the venue in Magdeburg",
+    thread = discussions.start_thread(project, partner, "Questions about the Magdeburg programme", "Which hotel do we book?")
+    discussions.reply(thread, coordinator, "The list of hotels is in the documents.")
+    documents.add_document(project, coordinator, title="Hotels near the venue in Magdeburg",
                                upload=SimpleUploadedFile("hotels-near-the-venue-magdeburg.txt", b"Hotels\n", content_type="text/plain"))
     Article.objects.create(project=project, slug="kick-off", original_language="en", status=Article.Status.PUBLISHED,
                            publish_at=timezone.now() - timedelta(hours=1), title_en="The partnership has started",
