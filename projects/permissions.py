@@ -322,17 +322,31 @@ def admin_choices(model: type[Model], qs: QuerySet[M], user: UserLike) -> QueryS
     return scoped.distinct() if "__" in path else scoped
 
 
+def person_label(user: Any) -> str:
+    """How the admin names a person in a choice: by name (the email only when there is none)."""
+    return user.get_full_name() or user.email
+
+
+def _by_name(field: Any, model: Any) -> None:
+    # auth.User's own __str__ is the login (an email address here): coordinators pick people by name.
+    if model is get_user_model():
+        field.label_from_instance = person_label
+        field.queryset = field.queryset.order_by("first_name", "last_name", "email")
+
+
 class _ScopedChoicesMixin:
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
         if field is not None and hasattr(field, "queryset"):
             field.queryset = admin_choices(db_field.related_model, field.queryset, request.user)
+            _by_name(field, db_field.related_model)
         return field
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
         if field is not None and hasattr(field, "queryset"):
             field.queryset = admin_choices(db_field.related_model, field.queryset, request.user)
+            _by_name(field, db_field.related_model)
         return field
 
 
