@@ -18,7 +18,7 @@ from django.utils.html import strip_tags
 from meetings import demo as meetings_demo
 from meetings import reminders
 from meetings.models import Meeting, Participation
-from meetings.services import send_invitations
+from meetings.invitations import send_invitations
 from meetings.tests.factories import make_meeting
 from outbox.models import OutgoingEmail
 from projects import demo as projects_demo
