@@ -57,9 +57,7 @@ def projects_requiring_2fa(user: Any) -> list[int]:
     """
     if not user.is_authenticated:
         return []
-    coordinated = {
-        pid for pid, role in permissions._roles(user).items() if role == Membership.Role.COORDINATOR
-    }
+    coordinated = permissions.coordinated_project_ids(user)
     if not coordinated:
         return []
     return list(

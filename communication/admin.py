@@ -5,14 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communication.models import Activity, Document, DocumentVersion, NotificationPreference, Post, Thread
 from projects import pagecache
-from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
-
-register_scope(Thread, "project")
-register_scope(Post, "thread__project")
-register_scope(Document, "project")
-register_scope(DocumentVersion, "document__project")
-register_scope(Activity, "project")
-register_scope(NotificationPreference, "project")
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline
 
 
 class PostInline(ScopedInline, admin.StackedInline):

@@ -23,13 +23,7 @@ from meetings import services
 from meetings.forms import AttachmentAdminForm
 from meetings.models import AgendaItem, Attachment, Decision, Meeting, Participation
 from meetings.views import csv_response
-from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
-
-register_scope(Meeting, "project")
-register_scope(AgendaItem, "meeting__project")
-register_scope(Participation, "meeting__project")
-register_scope(Attachment, "meeting__project")
-register_scope(Decision, "meeting__project")
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline
 
 
 def _https_urls(field: Any, **kwargs: Any) -> Any:

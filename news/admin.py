@@ -14,10 +14,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from news import services
 from news.models import Article, NewsSubscription, missing_language_q
-from projects.permissions import ProjectScopedAdmin, register_scope
-
-register_scope(Article, "project")
-register_scope(NewsSubscription, "project")
+from projects.admin_scope import ProjectScopedAdmin
 
 
 class MissingLanguageFilter(admin.SimpleListFilter):

@@ -4,9 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from outbox.models import OutgoingEmail
-from projects.permissions import ProjectScopedAdmin, register_scope
-
-register_scope(OutgoingEmail, "project")
+from projects.admin_scope import ProjectScopedAdmin
 
 
 @admin.register(OutgoingEmail)

@@ -19,14 +19,9 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from projects import permissions, services
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline
 from projects.forms import InvitationAdminForm
 from projects.models import Invitation, Membership, Organisation, Partner, Person, Project
-from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
-
-register_scope(Partner, "project")
-register_scope(Membership, "project")
-register_scope(Person, "user__memberships__project")
-register_scope(Invitation, "project")
 
 
 class PartnerInline(ScopedInline, admin.TabularInline):

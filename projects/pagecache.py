@@ -54,6 +54,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from projects import permissions
+from projects.admin_scope import ADMIN_SCOPES
 
 GEN_PREFIX = "pagecache:gen:"
 PAGE_PREFIX = "pagecache:page:"
@@ -190,7 +191,7 @@ def scopes_of(instance: Model) -> set[str]:
     scopes: set[str] = {NEWS} if label in ("news.article", "projects.project") else set()
     if label == "projects.membership":
         scopes.add(user_scope(instance.user_id))  # type: ignore[attr-defined]
-    path = permissions.scope_path(type(instance))
+    path = ADMIN_SCOPES.get(type(instance))
     try:
         project_id = instance.pk if path == "" else _follow(instance, path) if path else None
     except Exception:  # e.g. a parent deleted in the same cascade: be safe, bump everything
@@ -207,7 +208,7 @@ def invalidate_before_move(instance: Model) -> None:
     """A row moved to another project (the admin allows it) leaves its old project's
     pages too: without this, a member of only the old project would keep seeing the
     row's page from the cache. One primary-key query per update of a scoped row."""
-    path = permissions.scope_path(type(instance))
+    path = ADMIN_SCOPES.get(type(instance))
     label = instance._meta.label_lower
     if (instance._state.adding or instance.pk is None or not path or not shown_on_pages(type(instance))
             or label in ("auth.user", "projects.person")):  # these follow their memberships

@@ -136,7 +136,7 @@ def dashboard_panels(request: HttpRequest) -> list[SafeString]:
 @login_required
 @cached_page(pagecache.NEWS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    roles = permissions._roles(request.user)  # cached for the request: no second query
+    roles = permissions.project_roles(request.user)  # cached for the request: no second query
     projects = list(permissions.member_projects(request.user).defer(*LONG_TEXTS))
     for project in projects:
         project.my_role = Membership.Role(roles[project.pk]).label if project.pk in roles else None

@@ -9,14 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outbox.models import OutgoingEmail
-from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline
 from workgroups import services
 from workgroups.models import DeadlineReminder, Task, TaskEvent, WorkGroup
-
-register_scope(WorkGroup, "project")
-register_scope(Task, "work_group__project")
-register_scope(TaskEvent, "task__work_group__project")
-register_scope(DeadlineReminder, "task__work_group__project")
 
 
 @admin.register(WorkGroup)
