@@ -53,15 +53,15 @@ class MeetingAdminForm(forms.ModelForm):
             self.initial.update(start_day=start.date(), start_time=start.time(), end_day=end.date(), end_time=end.time())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         try:
             tz = zoneinfo.ZoneInfo(data.get("venue_time_zone") or "UTC")
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return data
-        parts = [data.get(k) for k in ("start_day", "start_time", "end_day", "end_time")]
-        if all(p is not None for p in parts):
-            starts = datetime.combine(parts[0], parts[1], tzinfo=tz)
-            ends = datetime.combine(parts[2], parts[3], tzinfo=tz)
+        if all(data.get(k) is not None for k in ("start_day", "start_time", "end_day", "end_time")):
+            starts = datetime.combine(data["start_day"], data["start_time"], tzinfo=tz)
+            ends = datetime.combine(data["end_day"], data["end_time"], tzinfo=tz)
             if ends <= starts:
                 self.add_error("end_time", _("The meeting must end after it starts."))
             else:

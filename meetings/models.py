@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from datetime import datetime
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 from projects.models import TIME_ZONE_CHOICES, Organisation, Project
@@ -74,22 +76,23 @@ class Meeting(models.Model):
         return zoneinfo.ZoneInfo(self.venue_time_zone)
 
     @property
-    def local_starts_at(self):  # noqa: ANN201 - aware datetime
+    def local_starts_at(self) -> datetime:
         return timezone.localtime(self.starts_at, self.venue_tz)
 
     @property
-    def local_ends_at(self):  # noqa: ANN201
+    def local_ends_at(self) -> datetime:
         return timezone.localtime(self.ends_at, self.venue_tz)
 
     @property
     def place(self) -> str:
-        parts = [p for p in (self.venue, self.city, str(self.country.name) if self.country else "") if p]
+        # countries.name: django-stubs sees the CountryField as the plain code (its CharField base).
+        parts = [p for p in (self.venue, self.city, str(countries.name(self.country)) if self.country else "") if p]
         return ", ".join(parts)
 
-    def has_started(self, now=None) -> bool:  # noqa: ANN001
+    def has_started(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.starts_at
 
-    def is_past(self, now=None) -> bool:  # noqa: ANN001
+    def is_past(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.ends_at
 
     @property
@@ -199,7 +202,8 @@ class Decision(models.Model):
         errors = {}
         if self.work_group_id and not self.deadline:
             errors["deadline"] = _("A decision that creates a task needs a deadline.")
-        if self.work_group_id and self.meeting_id and self.work_group.project_id != self.meeting.project_id:
+        if (self.work_group_id and self.meeting_id and self.work_group is not None
+                and self.work_group.project_id != self.meeting.project_id):
             errors["work_group"] = _("Choose a work group of this meeting's project.")
         if errors:
             raise ValidationError(errors)
@@ -263,7 +267,7 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.caption or self.original_name or self.file.name
+        return self.caption or self.original_name or str(self.file.name)
 
     @property
     def is_photo(self) -> bool:

@@ -94,10 +94,10 @@ def seed(ctx: DemoContext) -> None:
         },
     )
     ctx.project = project
-    for key, _name, _kind, _country, _city, _web, role, mobilities in ORGANISATIONS:
+    for key, _name, _kind, _country, _city, _web, partner_role, mobilities in ORGANISATIONS:
         Partner.objects.update_or_create(
             project=project, organisation=ctx.organisations[key],
-            defaults={"role": role, "contracted_mobilities": mobilities},
+            defaults={"role": partner_role, "contracted_mobilities": mobilities},
         )
 
     for key, email, first, last, org_key, position, phone, language, tz, role in PEOPLE:
@@ -108,7 +108,7 @@ def seed(ctx: DemoContext) -> None:
         )
         services.add_membership(user, project, role)
         ctx.users[key] = user
-        ctx.logins.append((email, Membership.Role(role).label, language, f"{first} {last}"))
+        ctx.logins.append((email, str(Membership.Role(role).label), language, f"{first} {last}"))
         if org_key:
             partner = Partner.objects.get(project=project, organisation=ctx.organisations[org_key])
             partner.contacts.add(user.person)

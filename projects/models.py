@@ -5,6 +5,7 @@ import hashlib
 import secrets
 import zoneinfo
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+if TYPE_CHECKING:
+    # The class modeltranslation gives Project's manager at run time: read it first, so that
+    # django-stubs can type Project.objects.
+    import modeltranslation.manager  # noqa: F401
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
