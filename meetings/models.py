@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from datetime import datetime
+from typing import TYPE_CHECKING
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from django_countries import countries
 from django_countries.fields import CountryField
 
 from projects.models import TIME_ZONE_CHOICES, Organisation, Project
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class Meeting(models.Model):
@@ -58,6 +62,9 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not a column: the viewer's answer, set on the meetings of a list by meetings.views.
+    my_response_label: StrOrPromise | None
 
     class Meta:
         ordering = ["starts_at"]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     # The class modeltranslation gives Project's manager at run time: read it first, so that
     # django-stubs can type Project.objects.
     import modeltranslation.manager  # noqa: F401
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
@@ -101,6 +102,10 @@ class Project(models.Model):
         _("meeting reminder days"), max_length=50, default="7,1",
         help_text=_("Days before a meeting starts on which participants are reminded."),
     )
+
+    # Not columns: the viewer's role, set on the projects of the dashboard by projects.views.
+    my_role: StrOrPromise | None
+    i_coordinate: bool
 
     class Meta:
         ordering = ["-start_date", "title"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from agepartners.http import AuthenticatedHttpRequest
 from communication import dashboard as communication_dashboard
 from meetings import dashboard as meetings_dashboard
 from news import dashboard as news_dashboard
@@ -130,7 +131,7 @@ def remember_language(response: HttpResponse, language: str) -> None:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = request.user.person
     if request.method == "POST":
         old_language = person.language
