@@ -73,11 +73,7 @@ class AgendaItemInline(ScopedInline, admin.TabularInline):
     model = AgendaItem
     extra = 1
     fields = ["order", "day", "start_time", "title", "description", "responsible_organisation", "work_group"]
-
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["description"].widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
-        return formset
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}  # a table row
 
 
 class ParticipationInline(ScopedInline, admin.TabularInline):
@@ -86,13 +82,10 @@ class ParticipationInline(ScopedInline, admin.TabularInline):
     fields = ["user", "response", "arrival_date", "departure_date", "notes", "attended", "invited_at", "responded_at"]
     readonly_fields = ["invited_at", "responded_at"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("user")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["notes"].widget = forms.Textarea(attrs={"rows": 1, "cols": 30})
-        return formset
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Participation]:
+        return super().get_queryset(request).select_related("user")
 
 
 class DecisionInline(ScopedInline, admin.StackedInline):
