@@ -194,6 +194,14 @@ def _task_for(request: HttpRequest, pk: int) -> Task:
     )
 
 
+def _task_to_update(request: HttpRequest, pk: int) -> Task:
+    """A task whose status the user may change and comment on; 404 like any task they cannot."""
+    task = _task_for(request, pk)
+    if not permissions.can_update_task(request.user, task):
+        raise Http404
+    return task
+
+
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(request, pk)
@@ -231,9 +239,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def task_status(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_for(request, pk)
-    if not permissions.can_update_task(request.user, task):
-        raise Http404
+    task = _task_to_update(request, pk)
     back = _safe_next(request, reverse("workgroups:task", args=[task.pk]))
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -250,9 +256,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_for(request, pk)
-    if not permissions.can_update_task(request.user, task):
-        raise Http404
+    task = _task_to_update(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.add_comment(task, form.cleaned_data["text"], by=request.user)
