@@ -12,10 +12,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import CountryField
 
-from projects.models import TIME_ZONE_CHOICES, Organisation, Project
+from projects.models import TIME_ZONE_CHOICES, Organisation, Project, country_name
 from projects.uploads import private_storage
 
 if TYPE_CHECKING:
@@ -92,8 +91,7 @@ class Meeting(models.Model):
 
     @property
     def place(self) -> str:
-        # countries.name: django-stubs sees the CountryField as the plain code (its CharField base).
-        parts = [p for p in (self.venue, self.city, str(countries.name(self.country)) if self.country else "") if p]
+        parts = [p for p in (self.venue, self.city, country_name(self.country)) if p]
         return ", ".join(parts)
 
     def has_started(self, now: datetime | None = None) -> bool:

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 if TYPE_CHECKING:
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+def country_name(code: str) -> str:
+    """The name of a CountryField's country in the active language ("" for none). Through
+    django_countries.countries: django-stubs types a CountryField as its CharField base."""
+    return str(countries.name(code)) if code else ""
 
 
 def new_token() -> str:

@@ -26,7 +26,7 @@ from news import dashboard as news_dashboard
 from news import selectors as news_selectors
 from projects import permissions, services
 from projects.forms import AcceptInvitationForm, ProfileForm
-from projects.models import LONG_TEXTS, Membership, Person, Project
+from projects.models import LONG_TEXTS, Membership, Person, Project, country_name
 from workgroups import dashboard as workgroups_dashboard
 
 LATEST_NEWS = 5
@@ -44,7 +44,7 @@ def _sort_key(text: str) -> str:
 
 def _by_country(items: list[Any], organisation: Any) -> list[tuple[Any, list[Any]]]:
     """[(country, [item, …]), …] ordered by the country names in the reader's language."""
-    ordered = sorted(items, key=lambda i: (_sort_key(str(organisation(i).country.name)), _sort_key(organisation(i).name)))
+    ordered = sorted(items, key=lambda i: (_sort_key(country_name(organisation(i).country)), _sort_key(organisation(i).name)))
     return [(country, list(group)) for country, group in groupby(ordered, key=lambda i: organisation(i).country)]
 
 
