@@ -96,6 +96,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 admin.site.register(Organisation, OrganisationAdmin)
 
 
+@admin.action(description=_("Export the selected people as CSV"))
 def export_contacts_csv(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Person]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
@@ -107,9 +108,6 @@ def export_contacts_csv(modeladmin: Any, request: HttpRequest, queryset: QuerySe
             person.position, person.phone, person.get_language_display(),
         ])
     return response
-
-
-export_contacts_csv.short_description = _("Export the selected people as CSV")  # type: ignore[attr-defined]
 
 
 @admin.register(Person)

@@ -121,17 +121,17 @@ def _scoped_list_filter(model: type[Model], entry: ListFilter) -> ListFilter:
     return entry
 
 
-class _ScopedChoices:
+class _ScopedChoices(admin.options.BaseModelAdmin[Any]):
     """Foreign-key and many-to-many choices of the admin's forms: only objects of the user's projects."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if isinstance(field, ModelChoiceField) and field.queryset is not None:
             field.queryset = scoped(field.queryset, request.user)
         return field
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if isinstance(field, ModelChoiceField) and field.queryset is not None:
             field.queryset = scoped(field.queryset, request.user)
         return field

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 import zoneinfo
 
 from django.utils import timezone
 
 from projects import services
 from projects.models import Membership, Organisation, Partner, Project
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # The day the seed article speaks from: after the Magdeburg meeting (early October
 # 2012), the next meeting "planned for April".
@@ -31,7 +34,8 @@ class DemoContext:
     project: Project | None = None
     organisations: dict[str, Organisation] = field(default_factory=dict)
     users: dict[str, Any] = field(default_factory=dict)  # key -> User
-    logins: list[tuple[str, str, str, str]] = field(default_factory=list)  # email, role, language, name
+    # email, role (translated when printed), language, name
+    logins: list[tuple[str, StrOrPromise, str, str]] = field(default_factory=list)
 
     @property
     def offset(self) -> timedelta:
@@ -108,7 +112,7 @@ def seed(ctx: DemoContext) -> None:
         )
         services.add_membership(user, project, role)
         ctx.users[key] = user
-        ctx.logins.append((email, str(Membership.Role(role).label), language, f"{first} {last}"))
+        ctx.logins.append((email, Membership.Role(role).label, language, f"{first} {last}"))
         if org_key:
             partner = Partner.objects.get(project=project, organisation=ctx.organisations[org_key])
             partner.contacts.add(user.person)
