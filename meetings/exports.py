@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting, Participation
-from projects.models import Membership, Partner, Project
+from projects.models import Membership, Partner, Project, country_name
 
 
 def attendance_participations(meeting: Meeting) -> list[Participation]:
@@ -43,7 +43,7 @@ def attendance_csv(meetings: Iterable[Meeting]) -> str:
             org = person.organisation
             writer.writerow([
                 _csv_safe(meeting.title), day, _csv_safe(org.name if org else ""),
-                str(org.country.name) if org and org.country else "",
+                country_name(org.country) if org else "",
                 _csv_safe(p.user.get_full_name() or p.user.email), _csv_safe(person.position),
                 p.user.email, p.get_response_display(),
                 p.arrival_date.isoformat() if p.arrival_date else "",
