@@ -131,7 +131,8 @@ def _limit(field: Any, request: HttpRequest) -> Any:
         field.queryset = scoped(field.queryset, request.user)
         # auth.User's own __str__ is the login (an email address): coordinators pick people by name.
         if field.queryset.model is get_user_model():
-            field.label_from_instance = person_label  # type: ignore[method-assign]
+            # On this field only (an instance attribute, so called without self).
+            field.label_from_instance = person_label  # type: ignore[method-assign,assignment]
             field.queryset = field.queryset.order_by("first_name", "last_name", "email")
     return field
 
