@@ -207,9 +207,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # beat must keep reconnecting for as long as Redis is away, or they exit (see faults/).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
+# The outbox sweep: retries, rows the broker never saw, claims of dead workers. Every 30 s
+# by default, so that mail resumes within a minute of a mail server coming back.
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "outbox-retry": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
+    "outbox-retry": {"task": "outbox.tasks.sweep_outbox", "schedule": float(OUTBOX_SWEEP_SECONDS)},
     "deadline-reminders": {"task": "workgroups.tasks.sweep_deadline_reminders", "schedule": crontab(minute="*/15")},
     "meeting-reminders": {"task": "meetings.tasks.sweep_meeting_reminders", "schedule": crontab(minute="*/15")},
     "news-notifications": {"task": "news.tasks.sweep_published_news", "schedule": crontab(minute="*/5")},
@@ -296,3 +299,15 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "partners2012")
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if _CACHE_URL.startswith("redis://") else 0, minimum=0)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+# A worker's claim on the emails it is sending lasts this long unless renewed (it renews
+# every third of it while a batch runs); a dead worker's rows go back to the queue after it.
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 30, minimum=3)
+# How long a worker keeps retrying to record an answer of the mail server through a
+# database outage before it gives up (and says so: the email may then be sent twice).
+OUTBOX_RECORD_RETRY_SECONDS = env_int("OUTBOX_RECORD_RETRY_SECONDS", 300, minimum=0)
+# /healthz answers 503 when the oldest due email has waited longer than this, when beat
+# has not published a periodic task for this long, or when no worker answered for this
+# long (see README, "Monitoring"). Seconds.
+HEALTHZ_OUTBOX_MAX_AGE = env_int("HEALTHZ_OUTBOX_MAX_AGE", 300, minimum=1)
+HEALTHZ_BEAT_MAX_AGE = env_int("HEALTHZ_BEAT_MAX_AGE", 180, minimum=1)
+HEALTHZ_WORKER_MAX_AGE = env_int("HEALTHZ_WORKER_MAX_AGE", 120, minimum=1)

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -34,6 +35,9 @@ class Sink:
     * ``hold_message_number``: block while receiving the n-th message (1-based) until
       ``release`` is set, then answer 421 without accepting it: the moment to kill the
       sender mid-batch;
+    * ``pause``: think this many seconds before accepting each message (a slow server,
+      so that a batch lasts long enough for a fault to land in it);
+    * ``on_accept``: called (in the server's thread) just before a message is accepted;
     * ``keep=False``: count messages without parsing or keeping them (the benchmark).
     """
 
@@ -44,6 +48,8 @@ class Sink:
     refuse: bool = False
     refuse_recipients: set[str] = field(default_factory=set)
     hold_message_number: int | None = None
+    pause: float = 0.0
+    on_accept: Callable[[], None] | None = None
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -64,6 +70,10 @@ class Sink:
             while not self.release.is_set():
                 await asyncio.sleep(0.05)
             return "421 4.3.0 Closing"
+        if self.pause:
+            await asyncio.sleep(self.pause)
+        if self.on_accept is not None:
+            self.on_accept()
         with self.lock:
             self.count += 1
             if self.keep:
