@@ -123,6 +123,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "projects.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A reset asked for an address without an account sends nothing (allauth's default mails
+# it "there is no account"): otherwise anyone could make the portal mail strangers. The
+# page says the same in both cases (ACCOUNT_PREVENT_ENUMERATION, allauth's default).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[agepartners] "
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_URL = "account_login"
@@ -267,10 +271,15 @@ CONTENT_SECURITY_POLICY = {
 }
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Failed logins: per client IP and per account (email), the admin login included.
+# Failed logins, the admin login included. Per account (the email): 5 failures in 5
+# minutes lock that account, from any address. Per client address: a partner office
+# behind one NAT address shares it, so that limit is sized for a whole office, not one
+# person (README, "Login limits"); per-account locks stop guessing at any one password.
+LOGIN_ATTEMPTS_PER_ADDRESS = env_int("LOGIN_ATTEMPTS_PER_ADDRESS", 120, minimum=1)  # a minute, failed or not
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 60, minimum=1)  # a minute
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": f"{LOGIN_ATTEMPTS_PER_ADDRESS}/m/ip",
+    "login_failed": f"{LOGIN_FAILURES_PER_ADDRESS}/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",
 }

@@ -215,10 +215,10 @@ class Stack:
         self.procs.append(proc)
         return proc
 
-    def web(self, workers: int = 2, threads: int = 4) -> Proc:
+    def web(self, workers: int = 2, threads: int = 4, **extra_env: str) -> Proc:
         proc = self.spawn("web", [PY, "-m", "gunicorn", "agepartners.wsgi", "-b", f"127.0.0.1:{self.web_port}",
                                   "-w", str(workers), "--threads", str(threads), "--no-control-socket", "--graceful-timeout", "5",
-                                  "--timeout", "60"])
+                                  "--timeout", "60"], **extra_env)
         wait_for(lambda: port_open(self.web_port) or not proc.alive, 30, what="gunicorn listening")
         assert proc.alive, proc.tail()
         return proc
