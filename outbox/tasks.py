@@ -35,12 +35,16 @@ _in_beat = False
 def _beat_started(sender: Any = None, **kwargs: Any) -> None:
     global _in_beat
     _in_beat = True
+    _beat_alive()  # a beat just started is alive before its first period is over
 
 
 @before_task_publish.connect
 def _beat_published(sender: str | None = None, **kwargs: Any) -> None:
-    if not _in_beat:
-        return
+    if _in_beat:
+        _beat_alive()
+
+
+def _beat_alive() -> None:
     from django.db import connection
 
     try:
@@ -49,3 +53,4 @@ def _beat_published(sender: str | None = None, **kwargs: Any) -> None:
         # Publishing goes on without the database; /healthz reports the database then.
         log.warning("Could not record beat's heartbeat: %s", exc)
         connection.close()
+

@@ -148,9 +148,13 @@ def test_healthz_says_beat_is_late_until_beat_publishes_again(client, settings, 
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["beat"] == "late"
 
-    # What beat does: at start-up it announces itself, then publishes its periodic tasks.
+    # What beat does: at start-up it announces itself (alive from then on) ...
     monkeypatch.setattr(tasks, "_in_beat", False)
     tasks._beat_started()
+    assert client.get("/healthz").json()["beat"] == "ok"
+    # ... and each periodic task it publishes is its heartbeat.
+    _alive("beat", ago=timedelta(seconds=200))
+    assert client.get("/healthz").json()["beat"] == "late"
     celery_app.send_task("outbox.tasks.deliver", args=[[]])
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["beat"] == "ok"

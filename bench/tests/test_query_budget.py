@@ -44,6 +44,10 @@ def _pages(user: Any) -> dict[str, str]:
         pages["news list (lv)"] = driver._reverse_first(["news:list"])
     pages["calendar feed"] = driver._feed_url(user.person)
     pages["healthz"] = "/healthz"
+    from outbox.services import record_heartbeat
+
+    for part in ("beat", "worker"):  # /healthz is 200 while they run
+        record_heartbeat(part)
     return {name: path for name, path in pages.items() if path}
 
 
@@ -121,5 +125,6 @@ def test_the_benchmark_pages_cost_the_same_few_queries_with_twice_the_data(clien
     # the feed, reached by its secret and not by the session, adds the look-ups of the
     # token's owner and of their memberships (the generations to check).
     cached = {name: _cached_queries(client, path) for name, path in pages.items()}
-    stack = cached["healthz"]
-    assert cached == {name: stack + (2 if name == "calendar feed" else 0) for name in pages}, cached
+    # /healthz reads the outbox's state too: two queries beyond the bare stack.
+    stack = cached["healthz"] - 2
+    assert cached == {name: stack + {"calendar feed": 2, "healthz": 2}.get(name, 0) for name in pages}, cached
