@@ -361,9 +361,9 @@ def _send_claimed(emails: Sequence[OutgoingEmail]) -> tuple[dict[str, int], bool
     counts = {"sent": 0, "retry": 0, "failed": 0}
     if not emails:
         return counts, True
-    connection_ = get_connection(fail_silently=False)
+    smtp = get_connection(fail_silently=False)
     try:
-        connection_.open()
+        smtp.open()
     except (OSError, smtplib.SMTPException) as exc:
         counts["retry"] += _postpone(emails, exc)
         return counts, False
@@ -371,16 +371,16 @@ def _send_claimed(emails: Sequence[OutgoingEmail]) -> tuple[dict[str, int], bool
         try:
             for index, email in enumerate(emails):
                 try:
-                    _message(email, connection_).send()
+                    _message(email, smtp).send()
                 except smtplib.SMTPRecipientsRefused as exc:
                     counts[_failed(email, exc, permanent=_is_permanent(exc))] += 1
                 except (OSError, smtplib.SMTPException) as exc:
                     counts[_failed(email, exc)] += 1
                     # The connection may be gone; reopen for the rest, or leave the rest
                     # to a later sweep if the server is gone too.
-                    connection_.close()
+                    smtp.close()
                     try:
-                        connection_.open()
+                        smtp.open()
                     except (OSError, smtplib.SMTPException) as exc_open:
                         counts["retry"] += _postpone(emails[index + 1:], exc_open)
                         return counts, False
@@ -389,7 +389,7 @@ def _send_claimed(emails: Sequence[OutgoingEmail]) -> tuple[dict[str, int], bool
                     counts["sent"] += 1
                 keeper.done(email.pk)
         finally:
-            connection_.close()
+            smtp.close()
     return counts, True
 
 
