@@ -32,17 +32,22 @@ def _broker_ok() -> bool:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker answer and email is leaving; 503 naming the
+    part that is not (thresholds: HEALTHZ_* settings, README "Monitoring")."""
+    from outbox.health import outbox_health
+
     database = _database_ok()
     broker = _broker_ok()
+    answer: dict[str, object] = {
+        "database": "ok" if database else "unavailable",
+        "broker": "ok" if broker else "unavailable",
+    }
     healthy = database and broker
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "unavailable",
-            "database": "ok" if database else "unavailable",
-            "broker": "ok" if broker else "unavailable",
-        },
-        status=200 if healthy else 503,
-    )
+    if database:  # the outbox's state is read from the database
+        outbox = outbox_health(broker)
+        answer.update(outbox.as_dict())
+        healthy = healthy and outbox.ok
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **answer}, status=200 if healthy else 503)
 
 
 @require_POST

@@ -118,7 +118,7 @@ echo "== 4. Deadline-reminder sweep over the whole data set (no worker running y
 "$PY" bench/driver.py sweep
 
 echo "== 5. Delivery through a real Celery worker (concurrency ${WORKER_CONCURRENCY}) to an SMTP sink on 127.0.0.1:${SMTP_PORT}"
-"$PY" bench/smtp_sink.py "$SMTP_PORT" "$WORK/sink.count" &
+"$PY" -m smtpsink "$SMTP_PORT" "$WORK/sink.count" &
 SINK=$!
 pids+=("$SINK")
 for _ in $(seq 1 50); do [ -f "$WORK/sink.count" ] && break; sleep 0.2; done

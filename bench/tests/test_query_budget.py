@@ -43,6 +43,10 @@ def _pages(user: Any) -> dict[str, str]:
         pages["news list (lv)"] = driver._reverse_first(["news:list"])
     pages["calendar feed"] = driver._feed_url(user.person)
     pages["healthz"] = "/healthz"
+    from outbox.services import record_heartbeat
+
+    for part in ("beat", "worker"):  # /healthz is 200 while they run
+        record_heartbeat(part)
     return {name: path for name, path in pages.items() if path}
 
 
