@@ -11,7 +11,7 @@ from django.utils import timezone
 from projects import demo
 
 # Each app adds its part of the partnership, in this order.
-DEMO_MODULES = ["projects.demo", "meetings.demo", "workgroups.demo", "news.demo", "communication.demo"]
+DEMO_MODULES = ["projects.demo", "meetings.demo", "workgroups.demo", "news.demo", "communication.demo", "reports.demo"]
 
 
 class Command(BaseCommand):
