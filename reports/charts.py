@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from reports.figures import MobilityRow, MonthRow
 
@@ -135,3 +136,13 @@ def deadline_timeline(deadlines: list[tuple[object, date]], today: date) -> Time
     ]
     return Timeline(width=WIDTH, height=TOP + max(1, len(points)) * ROW_HEIGHT + 8, axis_left=left, axis_right=right,
                     first=today, last=last, points=points)
+
+
+def chart_context(mobilities: list[MobilityRow], months: list[MonthRow], deadlines: list[Any], today: date) -> dict[str, Any]:
+    """The three charts as the templates (``reports/_charts.html``) draw them; ``deadlines``
+    are tasks (their ``deadline`` places them)."""
+    return {
+        "mobility_chart": mobility_bars(mobilities),
+        "month_chart": month_columns(months),
+        "deadline_chart": deadline_timeline([(t, t.deadline) for t in deadlines], today),
+    }

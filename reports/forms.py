@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import Meeting
 from projects.models import Project
 from reports.figures import ActionStatus, Period
 
@@ -49,7 +50,7 @@ class ActionFilterForm(forms.Form):
             everything, *project.partners.order_by("organisation__name").values_list("organisation_id", "organisation__name")
         ]
         self.fields["meeting"].choices = [
-            everything, *project.meetings.exclude(status="cancelled").order_by("starts_at").values_list("pk", "title")
+            everything, *project.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("starts_at").values_list("pk", "title")
         ]
 
     def filters(self) -> dict[str, Any]:

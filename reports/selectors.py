@@ -152,7 +152,7 @@ class Report:
     dissemination: figures.Dissemination
     documents: list[tuple[WorkGroup | None, list[DocumentVersion]]]
     months: list[figures.MonthRow]
-    deadlines_ahead: list[Action | Any] = field(default_factory=list)
+    deadlines_ahead: list[Task] = field(default_factory=list)
 
     @property
     def participants_total(self) -> int:

@@ -35,14 +35,6 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
     return response
 
 
-def chart_context(mobilities: list[figures.MobilityRow], months: list[figures.MonthRow], deadlines: list[Any], today: Any) -> dict[str, Any]:
-    return {
-        "mobility_chart": charts.mobility_bars(mobilities),
-        "month_chart": charts.month_columns(months),
-        "deadline_chart": charts.deadline_timeline([(t, t.deadline) for t in deadlines], today),
-    }
-
-
 # --- The action log ------------------------------------------------------------------------
 
 
@@ -108,7 +100,7 @@ def _report(request: HttpRequest, slug: str) -> tuple[PeriodForm, selectors.Repo
 def _report_context(form: PeriodForm, report: selectors.Report) -> dict[str, Any]:
     return {
         "project": report.project, "report": report, "form": form,
-        **chart_context(report.mobilities, report.months, report.deadlines_ahead, report.today),
+        **charts.chart_context(report.mobilities, report.months, report.deadlines_ahead, report.today),
     }
 
 

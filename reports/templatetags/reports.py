@@ -7,14 +7,13 @@ from django import template
 
 from projects import permissions
 from reports import selectors
+from reports.charts import chart_context
 
 register = template.Library()
 
 
 @register.inclusion_tag("reports/project_charts.html", takes_context=True)
 def project_charts(context: dict[str, Any], project: Any) -> dict[str, Any]:
-    from reports.views import chart_context
-
     user = context["request"].user
     if not permissions.can_view_project_charts(user, project):
         return {"hidden": True}
