@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -42,7 +44,7 @@ class LocalFetcher(URLFetcher):
                 data = handle.read()
             return URLFetcherResponse(url, data, {"Content-Type": attachment.content_type})
         if url.startswith("file:"):
-            path = Path(url.removeprefix("file://")).resolve()
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
             if path.is_relative_to(static_root()) and path.is_file():
                 return URLFetcherResponse(url, path.read_bytes())
         raise ValueError(f"the PDF reads no resource from {url}")

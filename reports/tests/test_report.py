@@ -106,13 +106,14 @@ def test_the_report_page_shows_the_figures_and_its_xlsx_sums_equal_them(client: 
     assert len(list(book["Decisions"].iter_rows())) - 1 == EXPECTED["actions"]
 
 
-def test_the_report_page_keeps_its_query_budget_as_the_project_doubles(client: Any, project: Any, coordinator: Any,
-                                                                         partner: Any, organisation: Any,
-                                                                         partner_organisation: Any, small: Any) -> None:
+@pytest.mark.parametrize("page", ["report/", "actions/", "report.xlsx", "actions.csv"])
+def test_the_reports_keep_their_query_budget_as_the_project_doubles(client: Any, project: Any, coordinator: Any,
+                                                                      partner: Any, small: Any, page: str) -> None:
+    """No query per meeting, decision, task, article or document: twice the project, the same queries."""
     from reports.tests import builders
 
     client.force_login(coordinator)
-    url = f"/en/reports/projects/{project.slug}/report/"
+    url = f"/en/reports/projects/{project.slug}/{page}"
     client.get(url)  # warm up (the session, the sites framework)
 
     def queries() -> int:
@@ -218,3 +219,11 @@ def test_only_coordinators_see_the_report_and_a_partner_cannot_reach_another_pro
     client.force_login(outsider)
     assert client.get(f"/en/reports/projects/{project.slug}/actions/").status_code == 404
     assert client.get(f"/en/reports/projects/{other_project.slug}/report/").status_code == 200
+
+
+def test_a_period_ending_before_it_starts_is_refused_with_a_message(client: Any, project: Any, coordinator: Any, small: Any) -> None:
+    client.force_login(coordinator)
+    response = client.get(f"/en/reports/projects/{project.slug}/report/", {"start": "2026-06-01", "end": "2026-01-01"})
+    assert "The end of the period lies before its start." in response.content.decode()
+    # the figures then cover the whole project, not an empty or reversed period
+    assert response.context["report"].period == Period.of(response.context["project"])
