@@ -111,6 +111,11 @@ class Attendance:
     organisation_country: str
 
 
+def country_code(country: Any) -> str:
+    """A CountryField's value as its two letters ('' for none)."""
+    return str(country.code) if country else ""
+
+
 def is_mobility(meeting_kind: str, meeting_country: str, organisation_country: str | None) -> bool:
     """The programme's rule, as meetings.services.mobility_counts applies it: travelling to
     a meeting held in another country than one's organisation's. Online meetings and
@@ -143,7 +148,7 @@ def meeting_rows(meetings: list[Any], attendances: list[Attendance], partners: l
         people[a.meeting_id] += 1
         if a.organisation_id is not None:
             by_meeting[a.meeting_id][a.organisation_id] += 1
-        if is_mobility(meeting.kind, meeting.country.code if meeting.country else "", a.organisation_country):
+        if is_mobility(meeting.kind, country_code(meeting.country), a.organisation_country):
             travelled[a.meeting_id] += 1
     rows = []
     for m in meetings:
@@ -186,7 +191,7 @@ def mobility_rows(meetings: list[Any], attendances: list[Attendance], partners: 
     travellers: dict[int, set[int]] = defaultdict(set)
     for a in attendances:
         meeting = kinds[a.meeting_id]
-        if a.organisation_id is not None and is_mobility(meeting.kind, meeting.country.code if meeting.country else "", a.organisation_country):
+        if a.organisation_id is not None and is_mobility(meeting.kind, country_code(meeting.country), a.organisation_country):
             trips[a.organisation_id] += 1
             travellers[a.organisation_id].add(a.user_id)
     return [MobilityRow(partner=p, mobilities=trips[p.organisation_id], people=len(travellers[p.organisation_id])) for p in partners]

@@ -1,7 +1,7 @@
 """The reports' small forms: a period, the action log's filters, the record's language."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -44,14 +44,20 @@ class ActionFilterForm(forms.Form):
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = ("", _("All"))
-        self.fields["status"].choices = [everything, *ActionStatus.choices]
-        self.fields["work_group"].choices = [everything, *project.work_groups.order_by("name").values_list("pk", "name")]
-        self.fields["organisation"].choices = [
-            everything, *project.partners.order_by("organisation__name").values_list("organisation_id", "organisation__name")
-        ]
-        self.fields["meeting"].choices = [
-            everything, *project.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("starts_at").values_list("pk", "title")
-        ]
+        choices: dict[str, list[Any]] = {
+            "status": [everything, *ActionStatus.choices],
+            "work_group": [everything, *project.work_groups.order_by("name").values_list("pk", "name")],
+            "organisation": [
+                everything,
+                *project.partners.order_by("organisation__name").values_list("organisation_id", "organisation__name"),
+            ],
+            "meeting": [
+                everything,
+                *project.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("starts_at").values_list("pk", "title"),
+            ],
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -117,6 +117,7 @@ def action_log(project: Project, period: Period | None = None) -> list[Action]:
         else:
             actions.append(_decision_action(decision, today))
     for task in undecided:
+        assert task.meeting is not None  # the query asked for tasks of these meetings
         actions.append(_task_action(task, today, meeting=task.meeting, decision=None))
     actions.sort(key=lambda a: (a.meeting.starts_at, a.meeting.pk, a.decision is None, a.decision.order if a.decision else 0))
     return actions
@@ -256,7 +257,11 @@ def _documents(project: Project, period: Period) -> list[tuple[WorkGroup | None,
         group = version.document.work_group
         names[group.pk if group else None] = group
         groups[group.pk if group else None].append(version)
-    ordered = sorted(groups, key=lambda pk: (pk is None, names[pk].name if names[pk] else ""))
+    def order(pk: int | None) -> tuple[bool, str]:
+        group = names[pk]
+        return (group is None, group.name if group is not None else "")
+
+    ordered = sorted(groups, key=order)
     return [(names[pk], sorted(groups[pk], key=lambda v: v.document.title.casefold())) for pk in ordered]
 
 
@@ -360,7 +365,8 @@ def meeting_record(meeting: Meeting) -> MeetingRecord:
         organisations[key] = org
         grouped.setdefault(key, []).append(Participant(
             name=_name(p.user), position=getattr(getattr(p.user, "person", None), "position", ""), organisation=org,
-            mobility=figures.is_mobility(meeting.kind, meeting.country.code if meeting.country else "", org.country.code if org else None),
+            mobility=figures.is_mobility(meeting.kind, figures.country_code(meeting.country),
+                                         figures.country_code(org.country) if org else None),
         ))
     tasks = Task.objects.select_related("work_group").prefetch_related(_PEOPLE, _ORGANISATIONS)
     decisions = list(
