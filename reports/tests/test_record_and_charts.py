@@ -59,6 +59,10 @@ def test_the_record_keeps_every_letter_in_latvian_hungarian_and_danish(client: A
                      "Protokols: ā ē ī ū ļ ņ ģ ķ š ž č; jegyzőkönyv: ő ű; referat: ø æ å",
                      "Daugavpils City Council"):
         assert expected in text
+    # Every letter comes from the vendored DejaVu Sans, never from whatever the system has.
+    fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1]
+             for page in PdfReader(io.BytesIO(response.content)).pages for font in page["/Resources"]["/Font"].values()}
+    assert fonts == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
     # The task's owner (Katrin Hoffmann, the decision's task) is named beside the decision.
     assert re.search(r"Šķirot darba grupas: ā ē ī ū ļ ņ ģ ķ š ž č .{0,40}Katrin Hoffmann", text)
 
