@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from meetings.services import _csv_safe
+from meetings.exports import _csv_safe
 from reports.figures import Action, TaskCounts
 from reports.selectors import Report
 

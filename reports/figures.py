@@ -117,7 +117,7 @@ def country_code(country: Any) -> str:
 
 
 def is_mobility(meeting_kind: str, meeting_country: str, organisation_country: str | None) -> bool:
-    """The programme's rule, as meetings.services.mobility_counts applies it: travelling to
+    """The programme's rule, as meetings.exports.mobility_counts applies it: travelling to
     a meeting held in another country than one's organisation's. Online meetings and
     meetings without a country are no mobility."""
     return bool(

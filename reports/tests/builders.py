@@ -58,7 +58,7 @@ def pdf_upload(name: str) -> SimpleUploadedFile:
 
 
 def build_small(project: Any, coordinator: Any, partner: Any, organisation: Any, partner_organisation: Any) -> Small:
-    from communication.services import add_document, add_version
+    from communication.documents import add_document, add_version
     from news.models import Article
 
     T = timezone.localdate(timezone=project.tz)

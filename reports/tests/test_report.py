@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from meetings.models import AgendaItem
-from meetings.services import mobility_counts
+from meetings.exports import mobility_counts
 from reports import selectors
 from reports.figures import Period
 from reports.tests.builders import EXPECTED, build_small
@@ -136,7 +136,7 @@ def test_the_reports_keep_their_query_budget_as_the_project_doubles(client: Any,
         from meetings.models import Decision
 
         Decision.objects.create(meeting=more.meetings["m3"], order=10, title=f"Decision {name}", owner=partner, task=copy)
-    from communication.services import add_document
+    from communication.documents import add_document
 
     add_document(project, coordinator, title="Second document", upload=builders.pdf_upload("second.pdf"),
                  work_group=small.groups["dissemination"], notify=False)
