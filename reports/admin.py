@@ -6,10 +6,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from meetings.models import Attachment
-from projects.permissions import ProjectScopedAdmin, register_scope
+from projects.admin_scope import ProjectScopedAdmin
 from reports.models import SignedSheet
-
-register_scope(SignedSheet, "attachment__meeting__project")
 
 
 @admin.register(SignedSheet)
