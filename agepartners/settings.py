@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "news",
     "communication",
     "accounts",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -317,7 +318,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # WeasyPrint (reports' PDFs) narrates every rendering step at INFO.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
 # --- Portal ----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("news/", include("news.urls")),
     path("discussions/", include("communication.urls")),
     path("me/", include("accounts.urls")),
+    path("reports/", include("reports.urls")),
     prefix_default_language=True,
 )
 

@@ -29,6 +29,7 @@ from news.models import Article, NewsSubscription
 from outbox.models import OutgoingEmail
 from projects import permissions
 from projects.models import Invitation, Membership, Organisation, Partner, Person, Project
+from reports.models import SignedSheet
 from workgroups.models import DeadlineReminder, Task, TaskEvent, WorkGroup
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ ADMIN_SCOPES: dict[type[Model], str] = {
     DocumentVersion: "document__project",
     Activity: "project",
     NotificationPreference: "project",
+    SignedSheet: "attachment__meeting__project",
 }
 
 # Shown to every coordinator whole.

@@ -15,6 +15,9 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Pango for WeasyPrint (the reports' PDFs).
+bash "$(dirname "$0")/ensure_pdf_libs.sh" || fail "Pango is missing (see above)."
+
 # gettext (xgettext, msgfmt): the catalogue test re-extracts messages to prove none is missing.
 if ! command -v xgettext >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

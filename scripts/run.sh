@@ -9,6 +9,7 @@ export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 VAR="${AGEPARTNERS_VAR_DIR:-var}"
 mkdir -p "$VAR"
+bash scripts/ensure_pdf_libs.sh
 
 $PY manage.py migrate --noinput
 # The demo users' password is (re)set on every start, so the printed logins always work.
