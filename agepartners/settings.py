@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agepartners.env import (
     ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str, env_url,
+    files_settings,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "agepartners.middleware.UserTimezoneMiddleware",
+    "agepartners.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "agepartners.urls"
@@ -162,12 +164,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Finders stay on so a checkout serves its vendored assets without collectstatic;
 # collectstatic (see README) adds compressed copies for production.
 WHITENOISE_USE_FINDERS = True
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files: a folder (the default, MEDIA_ROOT and VAR_DIR/private) or S3-compatible
+# object storage that every web node and worker reaches (docs/deploy.md). "private" holds
+# documents and meeting files, "default" the public media (logos, news images).
+FILES_URL = env_str("FILES_URL", "")
+STORAGES = {
+    **files_settings(FILES_URL, media_root=str(MEDIA_ROOT)),
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 

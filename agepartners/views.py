@@ -30,16 +30,32 @@ def _broker_ok() -> bool:
         return False
 
 
+def _storage_ok() -> bool:
+    """Both file stores (private files and public media) answer."""
+    from django.core.files.storage import storages
+
+    from agepartners.storage import StorageUnavailable, check_storage
+
+    try:
+        for alias in ("private", "default"):
+            check_storage(storages[alias])
+        return True
+    except StorageUnavailable:
+        return False
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     database = _database_ok()
     broker = _broker_ok()
-    healthy = database and broker
+    storage = _storage_ok()
+    healthy = database and broker and storage
     return JsonResponse(
         {
             "status": "ok" if healthy else "unavailable",
             "database": "ok" if database else "unavailable",
             "broker": "ok" if broker else "unavailable",
+            "storage": "ok" if storage else "unavailable",
         },
         status=200 if healthy else 503,
     )

@@ -20,7 +20,7 @@ def _closed_port() -> int:
 def test_healthz_answers_200_when_database_and_broker_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "storage": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -36,7 +36,7 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, monkeypatch)
     finally:
         celery_app.conf.broker_url = original
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable", "storage": "ok"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -51,4 +51,4 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client):
         connection.close()
         connection.settings_dict["PORT"] = original
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "ok"}
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "ok", "storage": "ok"}
