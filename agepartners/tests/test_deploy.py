@@ -3,7 +3,6 @@ is written (with a throwaway certificate in place of the real one), and the unit
 what the README says, with exactly one beat."""
 from __future__ import annotations
 
-import datetime
 import re
 import shutil
 import subprocess
@@ -11,29 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from hosts.tls import self_signed
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 SITE = DEPLOY / "nginx" / "agepartners.conf"
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "partners.example.org")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "fullchain.pem", folder / "privkey.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 def nginx_test(site_text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -41,7 +22,7 @@ def nginx_test(site_text: str, tmp_path: Path) -> subprocess.CompletedProcess[st
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: `bash scripts/ensure_test_services.sh` installs it (apt-get install nginx-light).")
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     site_text = site_text.replace("/etc/ssl/agepartners/fullchain.pem", str(cert)).replace("/etc/ssl/agepartners/privkey.pem", str(key))
     (tmp_path / "site.conf").write_text(site_text)
     for sub in ("body", "proxy", "logs"):
