@@ -21,7 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ProjectSecurityPolicy
-from projects import pagecache, permissions
+from meetings.models import Meeting, Participation
+from projects import permissions
 from projects.models import Membership, Person, new_token
 
 log = logging.getLogger(__name__)
@@ -186,10 +187,6 @@ def erasure_blockers(user: Any) -> list[str]:
 
 def _grant_requires_name(user: Any) -> bool:
     """Attendance at a held meeting is evidence for the grant: it keeps the person's name."""
-    if not apps.is_installed("meetings"):
-        return False
-    from meetings.models import Meeting, Participation
-
     return Participation.objects.filter(
         user=user, meeting__status=Meeting.Status.HELD
     ).filter(Q(attended=True) | Q(attended__isnull=True, response=Participation.Response.ATTENDING)).exists()
@@ -212,15 +209,12 @@ def erase_user(user: Any) -> dict[str, Any]:
     old_email = user.email
     summary: dict[str, Any] = {"user_id": user.pk, "kept_name": keep_name}
 
-    if apps.is_installed("meetings"):
-        from meetings.models import Meeting, Participation
-
-        held = Q(meeting__status=Meeting.Status.HELD)
-        # Answers to meetings still ahead are withdrawn; a held meeting's list keeps its
-        # row with the dates of stay (evidence of the mobility) but not the notes,
-        # which can hold health data (diet, accessibility).
-        summary["participations_withdrawn"] = Participation.objects.filter(user=user).exclude(held).delete()[0]
-        Participation.objects.filter(user=user).filter(held).update(notes="")
+    held = Q(meeting__status=Meeting.Status.HELD)
+    # Answers to meetings still ahead are withdrawn; a held meeting's list keeps its
+    # row with the dates of stay (evidence of the mobility) but not the notes,
+    # which can hold health data (diet, accessibility).
+    summary["participations_withdrawn"] = Participation.objects.filter(user=user).exclude(held).delete()[0]
+    Participation.objects.filter(user=user).filter(held).update(notes="")
 
     Person.contact_for.through.objects.filter(person__user=user).delete()
     summary["memberships"] = Membership.objects.filter(user=user).delete()[0]
@@ -250,9 +244,6 @@ def erase_user(user: Any) -> dict[str, Any]:
     user.user_permissions.clear()
 
     _end_sessions(user.pk)
-    # Several rows above changed through update(), which sends no signal; an erasure is
-    # rare, so every cached page goes (projects/pagecache.py).
-    pagecache.bump(pagecache.GLOBAL)
     log.info("Account %s erased at the person's request (name kept: %s)", user.pk, keep_name)
     return summary
 

@@ -106,8 +106,7 @@ def cmd_prepare(args: argparse.Namespace) -> None:
     person = user.person
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    # A browser sends its CSRF cookie along from its first page on; so does the benchmark
-    # (pages with forms are cached per CSRF secret: projects/pagecache.py).
+    # A browser sends its CSRF cookie along from its first page on; so does the benchmark.
     client.get(reverse("dashboard"))
     cookie = (f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
               f"{settings.CSRF_COOKIE_NAME}={client.cookies[settings.CSRF_COOKIE_NAME].value}")
@@ -360,8 +359,6 @@ def cmd_cpu(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.test import Client
 
-    from projects import pagecache
-
     plan = _read("targets.json")
     client = Client(HTTP_HOST="127.0.0.1")
     for pair in plan["cookie"].split("; "):
@@ -390,22 +387,15 @@ def cmd_cpu(args: argparse.Namespace) -> None:
 
     rows = []
     for page in pages:
-        # Served: what the load below measures (a page seen again comes from the page
-        # cache). Rendered: the same page built from scratch, the cost of a cache miss.
         status, cpu_ms, queries = measure(page["path"])
-        with pagecache.disabled():
-            _status, render_ms, render_queries = measure(page["path"])
-        row = {"page": page["name"], "status": status, "cpu_ms": cpu_ms, "queries": queries,
-               "cpu_ms_rendered": render_ms, "queries_rendered": render_queries}
+        row = {"page": page["name"], "status": status, "cpu_ms": cpu_ms, "queries": queries}
         rows.append(row)
-        print(f"  {page['name']:<16} HTTP {row['status']}  served {cpu_ms:>6.1f} ms CPU, {queries} queries; "
-              f"rendered {render_ms:>6.1f} ms CPU, {render_queries} queries")
+        print(f"  {page['name']:<16} HTTP {row['status']}  {cpu_ms:>6.1f} ms CPU, {queries} queries")
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
-            with pagecache.disabled():
-                for _ in range(5):
-                    client.get(page["path"])
+            for _ in range(5):
+                client.get(page["path"])
             profiler.disable()
             out = WORK / f"profile-{re.sub(r'[^a-z0-9]+', '-', page['name'])}.txt"
             with open(out, "w") as fh:
@@ -560,8 +550,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     rows = load.get("rows", [])
     cpu = {r["page"]: r for r in _read("cpu.json", {}).get("rows", [])}
     for row in rows:
-        for key in ("cpu_ms", "cpu_ms_rendered", "queries_rendered"):
-            row[key] = cpu.get(row["page"], {}).get(key)
+        row["cpu_ms"] = cpu.get(row["page"], {}).get("cpu_ms")
     ceiling = {r["concurrency"]: r for r in rows if r["page"] == "ceiling"}
     for row in rows:
         ref = ceiling.get(row["concurrency"])
@@ -576,12 +565,10 @@ def cmd_report(args: argparse.Namespace) -> None:
     pages = [p for p in load.get("pages", []) if p["name"] != "ceiling"]
     for page in pages:
         q = page.get("queries")
-        rendered = cpu.get(page["name"], {}).get("queries_rendered")
         # The first request of a fresh worker adds django.contrib.postgres's two type
         # look-ups, once per process and connection: shown, not budgeted per page.
-        worst = max((x for x in (q, rendered) if x is not None), default=None)
-        check(f"{page['name']}: ≤{QUERY_BUDGET} queries", None if worst is None else worst <= QUERY_BUDGET,
-              f"{_fmt(q)} served, {_fmt(rendered)} rendered (first request of a fresh worker: {_fmt(page.get('queries_first'))})")
+        check(f"{page['name']}: ≤{QUERY_BUDGET} queries", None if q is None else q <= QUERY_BUDGET,
+              f"{_fmt(q)} (first request of a fresh worker: {_fmt(page.get('queries_first'))})")
     for row in rows:
         if row["page"] == "ceiling":
             continue
@@ -614,17 +601,13 @@ def _markdown(data: dict[str, Any], rows: list[dict[str, Any]]) -> str:
                f"gunicorn {meta.get('gunicorn')}; wrk {load.get('duration_s')} s per cell; "
                f"{meta.get('cpus')} CPUs; PostgreSQL {meta.get('postgres')}; Python {meta.get('python')}; commit {meta.get('commit')}.")
     out.append("")
-    out.append("Served: the page as the load gets it (seen again, from the page cache). Rendered: the same page built "
-               "from scratch with the page cache off, the cost of every first visit after a change.")
-    out.append("")
-    out.append("| page | c | req/s | p50 ms | p95 ms | p99 ms | × ceiling req/s | × ceiling p95 | queries served / rendered "
-               "| server CPU ms served / rendered | bytes | errors |")
+    out.append("| page | c | req/s | p50 ms | p95 ms | p99 ms | × ceiling req/s | × ceiling p95 | queries "
+               "| server CPU ms | bytes | errors |")
     out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for row in sorted(rows, key=lambda r: (r["concurrency"], r["page"] != "ceiling")):
         out.append(f"| {row['page']} | {row['concurrency']} | {_fmt(row['rps'])} | {_fmt(row['p50_ms'])} | {_fmt(row['p95_ms'])} | "
                    f"{_fmt(row['p99_ms'])} | {_fmt(row.get('throughput_ratio'), 2)} | {_fmt(row.get('p95_ratio'), 2)} | "
-                   f"{_fmt(row.get('queries'))} / {_fmt(row.get('queries_rendered'))} | "
-                   f"{_fmt(row.get('cpu_ms'))} / {_fmt(row.get('cpu_ms_rendered'))} | {_fmt(row.get('bytes'))} | {row['errors']} |")
+                   f"{_fmt(row.get('queries'))} | {_fmt(row.get('cpu_ms'))} | {_fmt(row.get('bytes'))} | {row['errors']} |")
     if load.get("skipped"):
         out.append(f"\nNot measured (not HTTP 200): {', '.join(load['skipped'])}.")
     out.append("")

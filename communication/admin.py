@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from communication.models import Activity, Document, DocumentVersion, NotificationPreference, Post, Thread
-from projects import pagecache
 from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
 
 register_scope(Thread, "project")
@@ -34,15 +33,11 @@ class ThreadAdmin(ProjectScopedAdmin):
 
     @admin.action(description=_("Pin the selected discussions"))
     def pin(self, request, queryset):  # type: ignore[no-untyped-def]
-        projects = set(queryset.values_list("project_id", flat=True))
         queryset.update(is_pinned=True)
-        pagecache.bump(*(pagecache.project_scope(p) for p in projects))
 
     @admin.action(description=_("Close the selected discussions"))
     def close(self, request, queryset):  # type: ignore[no-untyped-def]
-        projects = set(queryset.values_list("project_id", flat=True))
         queryset.update(is_closed=True)
-        pagecache.bump(*(pagecache.project_scope(p) for p in projects))
 
 
 class VersionInline(ScopedInline, admin.TabularInline):

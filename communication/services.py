@@ -34,7 +34,6 @@ from communication.models import (
 )
 from communication.uploads import check_upload, clean_file_name
 from outbox.services import queue_for_user
-from projects import pagecache
 from projects.models import Membership, Project
 
 log = logging.getLogger(__name__)
@@ -104,7 +103,6 @@ def record_activity(
     activity, created = Activity.objects.get_or_create(key=key, defaults={**defaults, "at": at or timezone.now()})
     if not created:
         Activity.objects.filter(pk=activity.pk).update(**defaults)
-        pagecache.bump(pagecache.project_scope(activity.project_id))  # update() sends no signal
     return activity
 
 
@@ -194,13 +192,11 @@ def edit_post(post: Post, body: str, now: datetime | None = None) -> Post:
 def set_pinned(thread: Thread, pinned: bool) -> None:
     Thread.objects.filter(pk=thread.pk).update(is_pinned=pinned)
     thread.is_pinned = pinned
-    pagecache.bump(pagecache.project_scope(thread.project_id))
 
 
 def set_closed(thread: Thread, closed: bool) -> None:
     Thread.objects.filter(pk=thread.pk).update(is_closed=closed)
     thread.is_closed = closed
-    pagecache.bump(pagecache.project_scope(thread.project_id))
 
 
 # --- Documents -----------------------------------------------------------------------------

@@ -242,7 +242,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
 def document_create(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     _require_contributor(request, project.pk)
-    initial: dict[str, Any] = {"language": getattr(getattr(request.user, "person", None), "language", "en")}
+    initial: dict[str, Any] = {"language": request.user.person.language}
     work_group = _work_group_filter(request, project)
     if work_group is not None:
         initial["work_group"] = work_group.pk
@@ -345,7 +345,6 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             services.set_preference(request.user, project, form.cleaned_data["mode"])
         messages.success(request, _("Your notification settings have been saved."))
         return redirect("communication:notification_settings")
-    person = getattr(request.user, "person", None)
     return render(request, "communication/notification_settings.html", {
-        "forms": forms, "person": person, "handle": handle_for(request.user.first_name, request.user.last_name, request.user.email),
+        "forms": forms, "person": request.user.person, "handle": handle_for(request.user.first_name, request.user.last_name, request.user.email),
     })

@@ -6,7 +6,6 @@ Views, the admin, Celery tasks, ``seed_demo`` and the tests all go through these
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
 import math
@@ -162,42 +161,6 @@ def personal_feed(person: Person) -> bytes:
             cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
-
-
-def personal_feed_cached(person: Person) -> bytes:
-    """``personal_feed`` from the cache while its meetings and tasks are unchanged.
-
-    Serialising a few hundred events costs ~150 ms of CPU. With the shared page cache on,
-    the key holds the generations of the person's projects (projects/pagecache.py), which
-    every change of a meeting, an answer or a task renews. Without it, a fingerprint of
-    the feed's rows (count, latest change and the sum of their ids) costs two aggregate
-    queries. Changes neither can see wait at most FEED_CACHE_SECONDS, the time the
-    response already lets calendar programs keep it.
-    """
-    from django.core.cache import cache
-    from django.db.models import Max, Sum
-
-    from projects import pagecache, permissions
-
-    user = person.user
-    parts: list[Any] = [person.pk, person.calendar_token, person.language, person.full_name]
-    if pagecache.enabled():
-        scopes = [pagecache.GLOBAL, pagecache.user_scope(user.pk),
-                  *(pagecache.project_scope(p) for p in sorted(permissions.member_project_ids(user)))]
-        parts += [*scopes, *pagecache.generations(scopes)]
-    else:
-        for qs in (feed_meetings(user), feed_tasks(user)):
-            stats = qs.order_by().values("pk", "updated_at").aggregate(n=Count("pk"), last=Max("updated_at"), ids=Sum("pk"))
-            parts += [stats["n"], stats["last"].isoformat() if stats["last"] else "", stats["ids"]]
-    key = "meetings:feed:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
-        body = personal_feed(person)
-        cache.set(key, body, FEED_CACHE_SECONDS)
-    return body
-
-
-FEED_CACHE_SECONDS = 900
 
 
 def feed_url(person: Person) -> str:

@@ -1,27 +1,24 @@
 """Partners' pages for meetings. Objects come through projects.permissions; forbidden is 404."""
 from __future__ import annotations
 
-from functools import lru_cache
+import hashlib
 from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
-from django.utils.safestring import SafeString
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 
 from meetings import services
 from meetings.forms import AnswerForm, UploadForm
 from meetings.models import Attachment, Meeting, Participation
 from projects import permissions
 from projects.models import Person, Project
-from projects.services import ensure_person
-from projects.pagecache import cached_page
 
 
 def _answer_subquery(user: Any) -> Subquery:
@@ -29,7 +26,6 @@ def _answer_subquery(user: Any) -> Subquery:
 
 
 @login_required
-@cached_page()
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = list(
@@ -54,19 +50,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page()
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_for_member_or_404(
         Meeting.objects.select_related("project", "host_organisation").defer(*_PROJECT_TEXTS), request.user, pk=pk
     )
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
-
-
-@lru_cache(maxsize=16)
-def _blank_upload_fields(language: str | None) -> SafeString:
-    """An unbound UploadForm's fields: the same markup for everyone in a language, and
-    rendering four widgets through the form templates costs more than the agenda."""
-    return UploadForm().as_div()
 
 
 # What the "who is coming" list and the answer card read of each participation.
@@ -95,7 +83,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
     coming = [p for p in participations if p.response == Participation.Response.ATTENDING]
     by_organisation = [
         (org, list(group))
-        for org, group in groupby(coming, key=lambda p: getattr(getattr(p.user, "person", None), "organisation", None))
+        for org, group in groupby(coming, key=lambda p: p.user.person.organisation)
     ]
     attachments = list(
         permissions.meeting_attachments_visible(meeting.attachments.all(), user, meeting.project_id)
@@ -127,7 +115,6 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         "is_coordinator": permissions.is_coordinator(user, meeting.project_id),
         "form": form,
         "upload_form": upload_form or (UploadForm() if can_answer else None),
-        "upload_fields": _blank_upload_fields(translation.get_language()) if upload_form is None and can_answer else None,
         "viewer_tz": viewer_tz,
         "same_tz": meeting.local_starts_at.utcoffset() == timezone.localtime(meeting.starts_at).utcoffset()
         and meeting.local_ends_at.utcoffset() == timezone.localtime(meeting.ends_at).utcoffset(),
@@ -283,14 +270,13 @@ def csv_response(content: str, filename: str) -> HttpResponse:
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    person = ensure_person(request.user)
-    return render(request, "meetings/calendar.html", {"feed_url": services.feed_url(person)})
+    return render(request, "meetings/calendar.html", {"feed_url": services.feed_url(request.user.person)})
 
 
 @login_required
 @require_POST
 def renew_token(request: HttpRequest) -> HttpResponse:
-    services.renew_calendar_token(ensure_person(request.user))
+    services.renew_calendar_token(request.user.person)
     messages.success(request, _("Your calendar address was renewed. The old address no longer works: update it in your calendar program."))
     return redirect("meetings:calendar")
 
@@ -300,10 +286,27 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         person = Person.objects.select_related("user").get(calendar_token=token, user__is_active=True)
     except Person.DoesNotExist:
         raise Http404 from None
-    response = HttpResponse(services.personal_feed_cached(person), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="agepartners.ics"'
-    response["Cache-Control"] = "private, max-age=900"
-    return response
+
+    # Calendar programs poll the feed every few minutes: answer "unchanged" (304) from a
+    # fingerprint of its rows, without serialising a few hundred events each time.
+    @condition(etag_func=lambda request: _feed_etag(person))
+    def respond(request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(services.personal_feed(person), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="agepartners.ics"'
+        response["Cache-Control"] = "private, max-age=900"
+        return response
+
+    return respond(request)
+
+
+def _feed_etag(person: Person) -> str:
+    """What the feed shows changes one of these: the person's name or language, or the
+    number, ids or latest change of the meetings and tasks in it (two aggregate queries)."""
+    parts: list[Any] = [person.pk, person.calendar_token, person.language, person.full_name]
+    for qs in (services.feed_meetings(person.user), services.feed_tasks(person.user)):
+        stats = qs.order_by().values("pk", "updated_at").aggregate(n=Count("pk"), last=Max("updated_at"), ids=Sum("pk"))
+        parts += [stats["n"], stats["last"].isoformat() if stats["last"] else "", stats["ids"]]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @login_required

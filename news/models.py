@@ -108,6 +108,11 @@ class Localized:
     available_languages: tuple[str, ...]
 
     @property
+    def shown_language(self) -> str:
+        """The language the article's text is shown in: the reader's, English or the original."""
+        return self.body.lang
+
+    @property
     def is_translated(self) -> bool:
         """The whole article exists in the requested language."""
         return self.language in self.available_languages
@@ -216,16 +221,22 @@ class Article(models.Model):
 
     def localized(self, lang: str | None = None) -> Localized:
         """The article as a reader of ``lang`` sees it: each field in ``lang`` if written,
-        otherwise in the original language (marked as fallback)."""
+        otherwise in English, otherwise in the original language (marked as fallback).
+
+        The one fallback order of the portal (pages, dashboard, activity, feeds, emails):
+        a Hungarian reader understands the English version sooner than the Latvian one."""
         lang = lang or translation.get_language() or settings.LANGUAGE_CODE
         original = self.original_language
+        # Fields missing in the reader's language all come from one language: the first of
+        # English and the original in which the article is complete.
+        shown = next((code for code in (lang, settings.LANGUAGE_CODE, original) if code in self.available_languages()), original)
 
         def pick(field: str) -> Text:
             own = self.text(field, lang)
             if own.strip():
                 return Text(own, lang, False)
-            fallback = self.text(field, original)
-            return Text(fallback, original, bool(fallback.strip()) and lang != original)
+            fallback = self.text(field, shown)
+            return Text(fallback, shown, bool(fallback.strip()) and lang != shown)
 
         return Localized(
             language=lang, original_language=original,

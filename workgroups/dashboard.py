@@ -20,4 +20,4 @@ def panel(request: HttpRequest) -> dict | None:
     # The total comes with the rows (a window count), so 5 or 500 tasks cost the same queries.
     tasks = list(qs.annotate(total=Window(Count("pk")))[:LIMIT])
     more = tasks[0].total - len(tasks) if tasks else 0
-    return {"template": "workgroups/dashboard_panel.html", "context": {"tasks": _annotate(tasks, user), "more": more}}
+    return {"tasks": _annotate(tasks, user), "more": more}

@@ -15,8 +15,7 @@ User = get_user_model()
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        person = getattr(obj, "person", None)
-        org = person.organisation.name if person is not None and person.organisation is not None else ""
+        org = obj.person.organisation.name if obj.person.organisation is not None else ""
         name = obj.get_full_name() or obj.email
         return f"{name} ({org})" if org else name
 

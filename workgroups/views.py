@@ -14,10 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +23,6 @@ from projects.models import Organisation, Project
 from workgroups import services
 from workgroups.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from workgroups.models import Task, WorkGroup
-from projects.pagecache import cached_page
 
 PAGE_SIZE = 50
 
@@ -54,15 +50,6 @@ def _list_rows(qs: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def responsible_html(people: list[Any], organisations: list[Any], nobody: str) -> SafeString:
-    """The markup of ``_responsible.html`` (escaped alike), without an include per row."""
-    if not people and not organisations:
-        return format_html('<span class="muted">{}</span>', nobody)
-    names = ", ".join(conditional_escape(p.get_full_name() or p.email) for p in people)
-    orgs = ", ".join(conditional_escape(o.name) for o in organisations)
-    return mark_safe(f"{names}; {orgs}" if people and organisations else names + orgs)
-
-
 def overdue_q(project_ids: set[int] | None = None) -> Q:
     """Tasks past the end of their deadline day, each in its own project's time zone."""
     zones = Project.objects.all()
@@ -75,26 +62,9 @@ def overdue_q(project_ids: set[int] | None = None) -> Q:
     return condition & Q(status__in=Task.ACTIVE)
 
 
-_PK_SENTINEL = 9090909090909
-
-
-def _pk_url(name: str) -> Any:
-    """``reverse(name, args=[pk])`` for many pks: one reverse (with the language prefix), then string formatting."""
-    head, _sep, tail = reverse(name, args=[_PK_SENTINEL]).partition(str(_PK_SENTINEL))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def _annotate(tasks: list[Task], user: Any) -> list[Task]:
-    """What the task rows show, computed once per page and without queries (relations are prefetched).
-
-    Lists show up to 50 rows; per-row ``{% url %}``, ``|date`` and ``get_status_display`` cost
-    more than the rest of a row, so they are done here once per distinct value.
-    """
+    """What the task rows show beside the task's own fields, without queries (relations are prefetched)."""
     now = timezone.now()
-    task_url, group_url, status_url = _pk_url("workgroups:task"), _pk_url("workgroups:group"), _pk_url("workgroups:task_status")
-    labels = {value: str(label) for value, label in Task.Status.choices}
-    nobody = _("nobody yet")
-    days: dict[Any, str] = {}
     for task in tasks:
         people = getattr(task, "responsible_people_rows", None)
         if people is None:  # a task of _tasks() (detail pages): prefetched under the relation's name
@@ -102,14 +72,9 @@ def _annotate(tasks: list[Task], user: Any) -> list[Task]:
         organisations = getattr(task, "responsible_organisations_rows", None)
         if organisations is None:
             organisations = list(task.responsible_organisations.all())
-        task.responsible_html = responsible_html(people, organisations, nobody)
+        task.people, task.organisations = people, organisations
         task.overdue = task.is_overdue(now)
         task.mine = permissions.is_responsible(user, people, organisations)
-        task.url, task.group_url, task.status_url = task_url(task.pk), group_url(task.work_group_id), status_url(task.pk)
-        task.status_label = labels.get(task.status, task.status)
-        if task.deadline not in days:
-            days[task.deadline] = date_format(task.deadline, "DATE_FORMAT")
-        task.deadline_label = days[task.deadline]
     return tasks
 
 
@@ -121,7 +86,6 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-@cached_page()
 def my_tasks(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
     status, due, sort = "active", "all", "deadline"

@@ -46,7 +46,7 @@ def test_outsiders_do_not_see_project_activity_on_their_dashboard_panel(rf, outs
     request = rf.get("/")
     request.user = outsider
     result = panel(request)
-    titles = [a.title for a in result["context"]["activities"]] if result else []
+    titles = [a.title for a in result["activities"]] if result else []
     assert "Secret budget question" not in titles
 
 

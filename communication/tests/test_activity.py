@@ -113,3 +113,26 @@ def test_deleting_a_thread_removes_its_activity(project, partner, thread):
     assert Activity.objects.count() == 2
     thread.delete()
     assert Activity.objects.count() == 0
+
+
+def test_an_article_becoming_published_records_its_activity_and_unpublishing_removes_it(client, project, coordinator, partner):
+    from news.models import Article
+
+    article = Article.objects.create(project=project, slug="vejle", title_en="Seminar in Vejle", title_lv="Seminārs Vejlē",
+                                     status="draft", author=coordinator)
+    assert not Activity.objects.filter(kind="news").exists()
+
+    published_at = timezone.now() - timedelta(hours=1)
+    article.status = "published"
+    article.publish_at = published_at
+    article.save()
+    activity = Activity.objects.get(kind="news")
+    assert (activity.title, activity.actor, activity.at) == ("Seminar in Vejle", coordinator, published_at)
+    assert activity.titles["lv"] == "Seminārs Vejlē" and activity.url == article.url_in("en")
+    client.force_login(partner)
+    page = client.get("/lv/discussions/p/age/activity/").content.decode()
+    assert "Seminārs Vejlē" in page
+
+    article.status = "draft"
+    article.save()
+    assert not Activity.objects.filter(kind="news").exists()

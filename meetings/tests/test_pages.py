@@ -292,7 +292,7 @@ def test_dashboard_panel_shows_next_meetings_and_my_answer(rf, project, partner,
     request.user = partner
     with django_assert_max_num_queries(2):
         result = panel(request)
-    [shown] = result["context"]["meetings"]
+    [shown] = result["meetings"]
     assert shown.title == "Eger" and shown.my_response_label == "Maybe"
 
 

@@ -263,7 +263,7 @@ def test_the_dashboard_panel_lists_my_open_tasks_with_few_queries(rf, partner, m
     request.user = partner
     with django_assert_max_num_queries(6):
         result = panel(request)
-    tasks = result["context"]["tasks"]
+    tasks = result["tasks"]
     assert "Closed one" not in [t.title for t in tasks]
     assert tasks[0].title == "Panel task 0" and tasks[0].overdue
-    assert result["context"]["more"] == max(0, count - 8)
+    assert result["more"] == max(0, count - 8)
