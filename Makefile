@@ -37,9 +37,10 @@ services:
 messages: dev-venv
 	$(PY) scripts/messages.py
 
+## make bench HOSTS=1: two web hosts against one through nginx, in the same run (hosts/bench.py; root).
 bench: dev-venv
 	@bash scripts/ensure_test_services.sh
-	@bash bench/run.sh
+	@if [ -n "$(HOSTS)" ]; then $(PY) hosts/bench.py; else bash bench/run.sh; fi
 
 ## make faults: fault tests on private PostgreSQL/Redis/SMTP (see docs/reliability.md).
 faults: dev-venv
