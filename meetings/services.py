@@ -8,11 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,12 +27,11 @@ from icalendar import Alarm, Calendar, Event
 from meetings.models import AgendaItem, Attachment, Decision, Meeting, Participation
 from outbox.services import Attachment as EmailAttachment
 from outbox.services import queue_for_user
-from projects.models import Membership, Partner, Person, Project, new_token, parse_day_list
+from projects.models import Membership, Partner, Person, Project, new_token
 
 log = logging.getLogger(__name__)
 User = get_user_model()
 
-DEFAULT_REMINDER_DAYS = [7, 1]
 # The roles that take part in meetings; observers (e.g. the national agency) only read.
 PARTICIPANT_ROLES = (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
 # "Duplicate as next meeting" keeps the weekday and lands half a year later, the rhythm
@@ -251,84 +249,6 @@ def answer_invitation(
         participation.responded_at = timezone.now()
         participation.save()
     return participation
-
-
-# --- Reminders --------------------------------------------------------------------------------
-
-
-def reminder_offsets(project: Project) -> list[int]:
-    try:
-        days = [d for d in parse_day_list(project.meeting_reminder_days) if d > 0]
-    except ValueError:
-        log.warning("Project %s has unreadable meeting reminder days %r; using the default",
-                    project.pk, project.meeting_reminder_days)
-        days = DEFAULT_REMINDER_DAYS
-    return sorted(days, reverse=True)
-
-
-def due_offset(meeting: Meeting, offsets: Sequence[int], now: datetime) -> int | None:
-    """The nearest reminder whose time has come: a meeting set up three days ahead gets one
-    reminder now (the 7-day one, late) and the 1-day one later, never a burst of both."""
-    due = [d for d in offsets if meeting.starts_at - timedelta(days=d) <= now]
-    return min(due) if due else None
-
-
-def send_meeting_reminders(now: datetime | None = None) -> int:
-    """Queue the reminders whose time has come. Safe to run any number of times.
-
-    The outbox key holds the offset and the start time: a reminder goes out once per
-    offset, and when the meeting moves, its reminders move with it.
-    """
-    now = now or timezone.now()
-    offsets_by_project: dict[int, list[int]] = {}
-    horizon = max(
-        [max(reminder_offsets(p), default=0) for p in Project.objects.filter(meetings__starts_at__gt=now).distinct()],
-        default=0,
-    )
-    if horizon <= 0:
-        return 0
-    meetings = list(
-        Meeting.objects.filter(
-            status__in=[Meeting.Status.PLANNED, Meeting.Status.CONFIRMED],
-            starts_at__gt=now, starts_at__lte=now + timedelta(days=horizon),
-        ).select_related("project")
-    )
-    due: dict[int, int] = {}
-    for meeting in meetings:
-        offsets = offsets_by_project.setdefault(meeting.project_id, reminder_offsets(meeting.project))
-        offset = due_offset(meeting, offsets, now)
-        if offset is not None:
-            due[meeting.pk] = offset
-    if not due:
-        return 0
-    by_pk = {m.pk: m for m in meetings}
-    participations = (
-        Participation.objects.filter(meeting_id__in=due.keys(), user__is_active=True)
-        .exclude(response=Participation.Response.NOT_ATTENDING)
-        .select_related("user__person")
-        .order_by("meeting_id", "pk")
-    )
-    queued = 0
-    for participation in participations:
-        meeting = by_pk[participation.meeting_id]
-        offset = due[meeting.pk]
-        user = participation.user
-        language = user.person.language if hasattr(user, "person") else settings.LANGUAGE_CODE
-        with transaction.atomic():
-            email = queue_for_user(
-                user,
-                key=f"meetings:reminder:{meeting.pk}:{user.pk}:{offset}d:{int(meeting.starts_at.timestamp())}",
-                category="meeting_reminder",
-                template="meetings/emails/reminder",
-                context={
-                    "meeting": meeting, "participation": participation,
-                    "url": meeting_url(meeting, language),
-                    "days_left": max(1, math.ceil((meeting.starts_at - now) / timedelta(days=1))),
-                },
-                project=meeting.project,
-            )
-        queued += email is not None
-    return queued
 
 
 # --- Coordinators' tools ------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from django.db import connection
 
 from outbox.models import OutgoingEmail
 from projects.models import Partner, Person
-from workgroups import reminders, services
+from workgroups import services
+from workgroups.reminders import rendering
 from workgroups.models import DeadlineReminder, Task
 from workgroups.reminders import sweep
 from workgroups.tests.conftest import at
@@ -144,7 +145,7 @@ def test_a_sweep_that_dies_half_way_leaves_nothing_and_the_next_one_sends_all(
     coordinator, partner, make_task, monkeypatch
 ):
     make_task(date(2026, 4, 10), people=(coordinator, partner))
-    real_render = reminders.render_email
+    real_render = rendering.render_email
     calls = {"n": 0}
 
     def dies_on_second(*args, **kwargs):
@@ -153,13 +154,13 @@ def test_a_sweep_that_dies_half_way_leaves_nothing_and_the_next_one_sends_all(
             raise SystemExit("worker killed")
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(reminders, "render_email", dies_on_second)
+    monkeypatch.setattr(rendering, "render_email", dies_on_second)
     with pytest.raises(SystemExit):
         sweep(at("2026-04-09T11:00+02:00"))
     assert DeadlineReminder.objects.count() == 0
     assert OutgoingEmail.objects.count() == 0
 
-    monkeypatch.setattr(reminders, "render_email", real_render)
+    monkeypatch.setattr(rendering, "render_email", real_render)
     result = sweep(at("2026-04-09T11:15+02:00"))
     assert len(result.planned) == 2
     assert OutgoingEmail.objects.count() == 2
