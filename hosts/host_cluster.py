@@ -10,8 +10,8 @@ import time
 from collections import Counter
 from datetime import timedelta
 
-from hosts.client import Client
-from hosts.cluster import ADDRESSES, PARTNER_ADDRESSES, WEB_PORT, wait_for
+from hosts.client import Client, Reply
+from hosts.cluster import ADDRESSES, Cluster, PARTNER_ADDRESSES, WEB_PORT, wait_for
 from hosts.conftest import LOAD_SECONDS, PARTNERS
 from hosts.load import run_load
 from hosts.seaweed import BUCKET
@@ -22,18 +22,18 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n% Skills analysis of the partner cities\n
 STORE_DOWN = "The portal cannot reach its file store"
 
 
-def client_for(cluster, n: int) -> Client:
+def client_for(cluster: Cluster, n: int) -> Client:
     return Client(cluster.base, str(cluster.ca_file), source=PARTNER_ADDRESSES[n])
 
 
-def logged_in(cluster, n: int, email: str, password: str) -> Client:
+def logged_in(cluster: Cluster, n: int, email: str, password: str) -> Client:
     client = client_for(cluster, n)
     reply = client.login(email, password)
     assert reply.status == 302, (reply.status, reply.text[:300])
     return client
 
 
-def on_other_node(client: Client, path: str, node: str, tries: int = 6):
+def on_other_node(client: Client, path: str, node: str, tries: int = 6) -> Reply:
     """GET path until a node other than ``node`` answers (round robin: the next one)."""
     for _ in range(tries):
         reply = client.get(path)

@@ -235,3 +235,63 @@ def test_move_files_reports_missing_sources_and_an_unreachable_store(stored_docu
     assert "missing at the source: private:" in capsys.readouterr().err
     with pytest.raises(CommandError, match="cannot be reached"):
         call_command("move_files", "--from", f"s3://a:b@127.0.0.1:{_closed_port()}/bucket", "--to", "current")
+
+
+# --- Uploads and downloads while the store is down (the portal's own views) ----------------------
+
+
+@pytest.fixture
+def store_down(monkeypatch: Any) -> Any:
+    """Every file field of private files pointed at a store nobody listens on."""
+    from communication.models import DocumentVersion
+    from meetings.models import Attachment
+
+    down = _s3(f"s3://a:b@127.0.0.1:{_closed_port()}/bucket")
+
+    def apply() -> None:
+        for model in (DocumentVersion, Attachment):
+            monkeypatch.setattr(model._meta.get_field("file"), "storage", down)
+
+    return apply
+
+
+@pytest.mark.django_db
+def test_an_upload_while_the_store_is_down_is_a_clear_page_and_leaves_no_record(client, project, partner, store_down):
+    from communication.models import Document, DocumentVersion
+    from meetings.models import Attachment, Meeting
+
+    client.force_login(partner)
+    store_down()
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post("/en/discussions/p/age/documents/new/", {
+        "title": "Skills analysis", "language": "en", "file": SimpleUploadedFile("skills.pdf", pdf, "application/pdf"),
+    })
+    assert response.status_code == 503 and "The portal cannot reach its file store" in response.content.decode()
+    assert (Document.objects.count(), DocumentVersion.objects.count()) == (0, 0)
+
+    from django.utils import timezone
+
+    start = timezone.now()
+    meeting = Meeting.objects.create(project=project, title="Kick-off", status="confirmed", city="Daugavpils", country="LV",
+                                     venue_time_zone="Europe/Riga", starts_at=start, ends_at=start)
+    response = client.post(f"/en/meetings/{meeting.pk}/files/", {
+        "kind": "document", "caption": "Agenda", "file": SimpleUploadedFile("agenda.pdf", pdf, "application/pdf"),
+    })
+    assert response.status_code == 503 and "The portal cannot reach its file store" in response.content.decode()
+    assert Attachment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_download_while_the_store_is_down_is_a_clear_page_not_not_found(client, project, partner, store_down, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from communication.documents import add_document
+
+    document = add_document(project, partner, title="Skills analysis", notify=False,
+                            upload=SimpleUploadedFile("skills.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
+    client.force_login(partner)
+    store_down()
+    response = client.get(f"/en/discussions/documents/{document.pk}/download/")
+    assert response.status_code == 503 and "The portal cannot reach its file store" in response.content.decode()
