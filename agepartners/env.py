@@ -130,23 +130,29 @@ def email_settings(url: str, base_dir: str) -> dict[str, object]:
     )
 
 
-def files_settings(files_url: str, *, media_root: str) -> dict[str, dict[str, Any]]:
+def files_settings(files_url: str, *, private_root: str) -> dict[str, dict[str, Any]]:
     """The "default" and "private" entries of Django's STORAGES for ``FILES_URL``.
 
-    ``""`` keeps the folders of a single server (MEDIA_ROOT, and PRIVATE_MEDIA_ROOT or
-    VAR_DIR/private); ``file:///path`` puts
-    both under one folder; ``s3://access:secret@host:port/bucket?region=…`` puts them under
-    ``public/`` and ``private/`` of one bucket.
+    ``""`` keeps the folders of a single server (MEDIA_ROOT, PRIVATE_MEDIA_ROOT);
+    ``file:///path`` puts both under one folder; ``s3://access:secret@host:port/bucket?region=…``
+    puts them under ``public/`` and ``private/`` of one bucket.
     """
+    private = "projects.uploads.PrivateFileSystemStorage"
     if not files_url:
-        # No location: LocalPrivateStorage follows PRIVATE_MEDIA_ROOT, as before FILES_URL.
-        return _local("", media_root)
+        # Public media follow MEDIA_ROOT (Django reads it at each use); private files their folder.
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": private, "OPTIONS": {"location": private_root}},
+        }
     parsed = urlparse(files_url)
     if parsed.scheme == "file":
         root = Path(unquote(parsed.path))
         if not parsed.path or not root.is_absolute() or parsed.netloc:
             raise ConfigurationError(f"FILES_URL={files_url!r}: a folder is file:///absolute/path")
-        return _local(str(root / "private"), str(root / "media"))
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root / "media")}},
+            "private": {"BACKEND": private, "OPTIONS": {"location": str(root / "private")}},
+        }
     if parsed.scheme == "s3":
         options = s3_options(files_url)
         return {
@@ -156,14 +162,6 @@ def files_settings(files_url: str, *, media_root: str) -> dict[str, dict[str, An
     raise ConfigurationError(
         f"FILES_URL={files_url!r}: use file:///path/to/folder or s3://access:secret@host:port/bucket?region=…"
     )
-
-
-def _local(private_root: str, media_root: str) -> dict[str, dict[str, Any]]:
-    return {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media_root}},
-        "private": {"BACKEND": "agepartners.storage.LocalPrivateStorage",
-                    "OPTIONS": {"location": private_root} if private_root else {}},
-    }
 
 
 def s3_options(files_url: str) -> dict[str, Any]:

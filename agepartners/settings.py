@@ -179,14 +179,20 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Uploaded files: a folder (the default, MEDIA_ROOT and VAR_DIR/private) or S3-compatible
-# object storage that every web node and worker reaches (docs/deploy.md). "private" holds
-# documents and meeting files, "default" the public media (logos, news images).
+# Shared documents and meeting files: outside MEDIA_ROOT (in DEBUG, /media/ serves that to
+# anyone); only the permission-checked download views read them (projects/uploads.py).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Where uploads live: those two folders (the default), or S3-compatible object storage that
+# every web node and worker reaches (docs/deploy.md). "private" holds documents and meeting
+# files, "default" the public media (logos, news images).
 FILES_URL = env_str("FILES_URL", "")
 STORAGES = {
-    **files_settings(FILES_URL, media_root=str(MEDIA_ROOT)),
+    **files_settings(FILES_URL, private_root=str(PRIVATE_MEDIA_ROOT)),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# One limit for every upload (documents, meeting files, photos); the web server in front
+# must accept request bodies at least this big.
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 

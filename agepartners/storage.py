@@ -22,9 +22,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from django.conf import settings
 from django.core.files.base import File
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -130,30 +129,6 @@ class ObjectStorage(_s3_storage_base()):  # type: ignore[misc]
 
 class PrivateObjectStorage(ObjectStorage):
     def url(self, name: str | None, parameters: Any = None, expire: Any = None, http_method: Any = None) -> str:
-        raise ValueError("Private files have no public URL; use the download view.")
-
-
-class LocalPrivateStorage(FileSystemStorage):
-    """Private files in a folder outside MEDIA_ROOT; nothing serves it except the
-    permission-checked views. Without FILES_URL the folder is PRIVATE_MEDIA_ROOT (or
-    VAR_DIR/private), read at each use so a test that changes the setting is obeyed."""
-
-    @property  # type: ignore[override]
-    def base_location(self) -> str:
-        if self._location:  # FILES_URL=file:///… (or move_files --to file:///…) names the folder
-            return str(self._location)
-        configured = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
-        return str(configured) if configured else str(Path(settings.VAR_DIR) / "private")
-
-    @property  # type: ignore[override]
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    @property  # type: ignore[override]
-    def base_url(self) -> None:
-        return None
-
-    def url(self, name: str | None) -> str:  # type: ignore[override]
         raise ValueError("Private files have no public URL; use the download view.")
 
 

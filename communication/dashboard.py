@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from communication.services import activity_feed
+from communication.activity import activity_feed
 from projects import permissions
 
 PANEL_ROWS = 8

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from communication import services
+from communication import discussions, documents
 from communication.models import Document, NotificationPreference, Thread
 
 # (author key, seed date, local time, time zone, text)
@@ -206,14 +206,14 @@ def seed(ctx: Any) -> None:
         if Thread.objects.filter(project=project, title=spec["title"]).exists():
             continue
         seed_date, at, tz = spec["when"]
-        thread = services.start_thread(
+        thread = discussions.start_thread(
             project, users[spec["author"]], spec["title"], spec["body"],
             work_group=work_group if spec["work_group"] else None, at=ctx.moment(seed_date, at, tz), notify=False,
         )
         for author, day, at_time, reply_tz, text in spec["replies"]:
-            services.reply(thread, users[author], text, at=ctx.moment(day, at_time, reply_tz), notify=False)
-        services.set_pinned(thread, spec["pinned"])
-        services.set_closed(thread, spec["closed"])
+            discussions.reply(thread, users[author], text, at=ctx.moment(day, at_time, reply_tz), notify=False)
+        discussions.set_pinned(thread, spec["pinned"])
+        discussions.set_closed(thread, spec["closed"])
 
     for spec in DOCUMENTS:
         if Document.objects.filter(project=project, title=spec["title"]).exists():
@@ -224,13 +224,13 @@ def seed(ctx: Any) -> None:
             upload = SimpleUploadedFile(file_name, content)
             when = ctx.moment(day, at_time, tz)
             if document is None:
-                document = services.add_document(
+                document = documents.add_document(
                     project, users[author], title=spec["title"], upload=upload, description=spec["description"],
                     language=spec["language"], work_group=work_group if spec["work_group"] else None,
                     comment=comment, at=when, notify=False,
                 )
             else:
-                services.add_version(document, users[author], upload, comment=comment, at=when, notify=False)
+                documents.add_version(document, users[author], upload, comment=comment, at=when, notify=False)
 
     # As Mette wrote: Vejle reads a daily digest.
     NotificationPreference.objects.update_or_create(

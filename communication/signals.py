@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from communication.models import Activity, DocumentVersion, Post, Thread
-from communication.services import forget_activity, record_activity
+from communication.activity import forget_activity, record_activity
 from meetings.models import Meeting
 from news.models import Article
 from workgroups.models import Task, TaskEvent

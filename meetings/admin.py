@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from meetings import services
+from meetings import exports, invitations, services
 from meetings.forms import AttachmentAdminForm
 from meetings.models import AgendaItem, Attachment, Decision, Meeting, Participation
 from meetings.views import csv_response
@@ -186,14 +186,14 @@ class MeetingAdmin(ProjectScopedAdmin):
                     messages.WARNING,
                 )
                 continue
-            result = services.send_invitations(meeting)
+            result = invitations.send_invitations(meeting)
             self.message_user(request, _(
                 "“%(title)s”: %(queued)d invitation(s) queued, %(already)d person(s) already invited for this date."
             ) % {"title": meeting.title, "queued": result.queued, "already": result.already}, messages.SUCCESS)
 
     @admin.action(description=_("Export the attendance list (CSV)"))
     def export_attendance(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> HttpResponse:
-        return csv_response(services.attendance_csv(queryset.order_by("starts_at")), "attendance.csv")
+        return csv_response(exports.attendance_csv(queryset.order_by("starts_at")), "attendance.csv")
 
     @admin.action(description=_("Duplicate as the start of the next meeting"))
     def duplicate_as_next(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> HttpResponse | None:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Attachment, Meeting, Participation
-from meetings.uploads import inspect_upload
+from projects.uploads import check_upload
 
 
 class DateInput(forms.DateInput):
@@ -66,7 +66,7 @@ class UploadForm(forms.Form):
         upload = data.get("file")
         if upload is not None and data.get("kind"):
             try:
-                inspect_upload(upload, data["kind"])
+                check_upload(upload, photo=data["kind"] == Attachment.Kind.PHOTO)
             except forms.ValidationError as exc:
                 self.add_error("file", exc)
         return data
@@ -85,11 +85,11 @@ class AttachmentAdminForm(forms.ModelForm):
         upload = data.get("file")
         if upload is not None and "file" in self.changed_data and data.get("kind"):
             try:
-                detected = inspect_upload(upload, data["kind"])
+                checked = check_upload(upload, photo=data["kind"] == Attachment.Kind.PHOTO)
             except forms.ValidationError as exc:
                 self.add_error("file", exc)
             else:
-                self.instance.original_name = detected.safe_name
-                self.instance.content_type = detected.content_type
-                self.instance.size = detected.size
+                self.instance.original_name = checked.name
+                self.instance.content_type = checked.content_type
+                self.instance.size = checked.size
         return data

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from projects.models import TIME_ZONE_CHOICES, Organisation, Project
+from projects.uploads import private_storage
 
 
 class Meeting(models.Model):
@@ -203,30 +203,6 @@ class Decision(models.Model):
             errors["work_group"] = _("Choose a work group of this meeting's project.")
         if errors:
             raise ValidationError(errors)
-
-
-class PrivateStorage(FileSystemStorage):
-    """Meeting files live outside MEDIA_ROOT: only the members-only views serve them."""
-
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        root = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.VAR_DIR) / "private"
-        return str(root)
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return str(Path(self.base_location).resolve())
-
-    @property
-    def base_url(self) -> None:  # type: ignore[override]
-        return None
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage() -> PrivateStorage:
-    return _private_storage
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

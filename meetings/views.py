@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_POST
 
-from meetings import services
+from meetings import calendar as ical  # the module; `calendar` below is the page
+from meetings import exports, invitations, services
 from meetings.forms import AnswerForm, UploadForm
 from meetings.models import Attachment, Meeting, Participation
 from projects import permissions
@@ -153,14 +154,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Your answer was not saved. Please correct the marked fields."))
         return render(request, "meetings/detail.html", _detail_context(request, meeting, form=form), status=400)
     try:
-        participation = services.answer_invitation(
+        participation = invitations.answer_invitation(
             meeting, request.user,
             response=form.cleaned_data["response"],
             arrival_date=form.cleaned_data["arrival_date"],
             departure_date=form.cleaned_data["departure_date"],
             notes=form.cleaned_data["notes"],
         )
-    except services.AnswersClosed:
+    except invitations.AnswersClosed:
         _closed_message(request, meeting)
         return redirect("meetings:detail", pk=meeting.pk)
     messages.success(request, _("Thank you, your answer is saved: %(answer)s.") % {"answer": participation.get_response_display()})
@@ -176,7 +177,7 @@ def meeting_url_path(meeting: Meeting) -> str:
 @login_required
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_for_member_or_404(Meeting.objects.select_related("project"), request.user, pk=pk)
-    response = HttpResponse(services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ical.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 
@@ -250,7 +251,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _coordinated_meeting(request, pk)
     return render(request, "meetings/attendance.html", {
         "meeting": meeting,
-        "participations": services.attendance_participations(meeting),
+        "participations": exports.attendance_participations(meeting),
         "blank_rows": range(5),
     })
 
@@ -258,7 +259,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _coordinated_meeting(request, pk)
-    return csv_response(services.attendance_csv([meeting]), f"attendance-{meeting.pk}.csv")
+    return csv_response(exports.attendance_csv([meeting]), f"attendance-{meeting.pk}.csv")
 
 
 def csv_response(content: str, filename: str) -> HttpResponse:
@@ -270,13 +271,13 @@ def csv_response(content: str, filename: str) -> HttpResponse:
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    return render(request, "meetings/calendar.html", {"feed_url": services.feed_url(request.user.person)})
+    return render(request, "meetings/calendar.html", {"feed_url": ical.feed_url(request.user.person)})
 
 
 @login_required
 @require_POST
 def renew_token(request: HttpRequest) -> HttpResponse:
-    services.renew_calendar_token(request.user.person)
+    ical.renew_calendar_token(request.user.person)
     messages.success(request, _("Your calendar address was renewed. The old address no longer works: update it in your calendar program."))
     return redirect("meetings:calendar")
 
@@ -291,7 +292,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     # fingerprint of its rows, without serialising a few hundred events each time.
     @condition(etag_func=lambda request: _feed_etag(person))
     def respond(request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(services.personal_feed(person), content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(ical.personal_feed(person), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="agepartners.ics"'
         response["Cache-Control"] = "private, max-age=900"
         return response
@@ -303,7 +304,7 @@ def _feed_etag(person: Person) -> str:
     """What the feed shows changes one of these: the person's name or language, or the
     number, ids or latest change of the meetings and tasks in it (two aggregate queries)."""
     parts: list[Any] = [person.pk, person.calendar_token, person.language, person.full_name]
-    for qs in (services.feed_meetings(person.user), services.feed_tasks(person.user)):
+    for qs in (ical.feed_meetings(person.user), ical.feed_tasks(person.user)):
         stats = qs.order_by().values("pk", "updated_at").aggregate(n=Count("pk"), last=Max("updated_at"), ids=Sum("pk"))
         parts += [stats["n"], stats["last"].isoformat() if stats["last"] else "", stats["ids"]]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -312,7 +313,7 @@ def _feed_etag(person: Person) -> str:
 @login_required
 def mobility(request: HttpRequest, slug: str) -> HttpResponse:
     project = permissions.get_for_coordinator_or_404(Project.objects.all(), request.user, path="", slug=slug)
-    rows = services.mobility_counts(project)
+    rows = exports.mobility_counts(project)
     return render(request, "meetings/mobility.html", {
         "project": project,
         "rows": rows,

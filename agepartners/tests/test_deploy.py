@@ -56,7 +56,7 @@ def _megabytes(directive: str, text: str) -> int:
 
 
 def test_the_site_accepts_the_largest_upload_and_little_more():
-    from communication.uploads import max_upload_bytes
+    from projects.uploads import max_upload_bytes
 
     limit = _megabytes("client_max_body_size", SITE.read_text()) * 1024 * 1024
     assert max_upload_bytes() < limit <= max_upload_bytes() + 2 * 1024 * 1024

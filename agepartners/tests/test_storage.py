@@ -33,7 +33,7 @@ def seaweed(tmp_path_factory: Any) -> Iterator[SeaweedFS]:
 
 
 def _s3(url: str, alias: str = "private", prefix: str | None = None) -> Any:
-    config = files_settings(url, media_root="/unused")[alias]
+    config = files_settings(url, private_root="/unused")[alias]
     if prefix:  # each test under its own prefix of the one bucket
         config["OPTIONS"]["location"] = f"{prefix}/{config['OPTIONS']['location']}"
     return storages.create_storage(config)
@@ -43,7 +43,7 @@ def _s3(url: str, alias: str = "private", prefix: str | None = None) -> Any:
 def s3_settings(settings: Any, seaweed: SeaweedFS) -> Any:
     """The portal's STORAGES pointed at the bucket, under a prefix of this test's own."""
     prefix = f"t-{uuid.uuid4().hex[:8]}"
-    config = files_settings(seaweed.url, media_root="/unused")
+    config = files_settings(seaweed.url, private_root="/unused")
     for entry in config.values():
         entry["OPTIONS"]["location"] = f"{prefix}/{entry['OPTIONS']['location']}"
     settings.STORAGES = {**settings.STORAGES, **config}
@@ -53,30 +53,29 @@ def s3_settings(settings: Any, seaweed: SeaweedFS) -> Any:
 # --- FILES_URL ------------------------------------------------------------------------------
 
 
-def test_without_files_url_the_folders_of_one_server_are_kept(settings, tmp_path):
-    config = files_settings("", media_root=str(tmp_path / "media"))
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+def test_without_files_url_the_folders_of_one_server_are_kept(tmp_path):
+    config = files_settings("", private_root=str(tmp_path / "private"))
     private = storages.create_storage(config["private"])
     assert private.location == str(tmp_path / "private")
-    assert config["default"]["OPTIONS"] == {"location": str(tmp_path / "media")}
+    assert config["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # MEDIA_ROOT
     with pytest.raises(ValueError, match="no public URL"):
         private.url("x.pdf")
 
 
 def test_a_folder_url_puts_private_and_public_files_under_it():
-    config = files_settings("file:///srv/agepartners/files", media_root="/unused")
+    config = files_settings("file:///srv/agepartners/files", private_root="/unused")
     assert storages.create_storage(config["private"]).location == "/srv/agepartners/files/private"
     assert config["default"]["OPTIONS"]["location"] == "/srv/agepartners/files/media"
 
 
 def test_an_s3_url_configures_path_style_addressing_and_the_endpoint():
-    config = files_settings("s3://AKIA:se%2Fcr%40et@objects.internal:8333/portal?region=eu-central-1", media_root="/m")
+    config = files_settings("s3://AKIA:se%2Fcr%40et@objects.internal:8333/portal?region=eu-central-1", private_root="/unused")
     options = config["private"]["OPTIONS"]
     assert (options["access_key"], options["secret_key"], options["bucket_name"]) == ("AKIA", "se/cr@et", "portal")
     assert options["endpoint_url"] == "http://objects.internal:8333" and options["region_name"] == "eu-central-1"
     assert options["client_config"].s3 == {"addressing_style": "path"}
     assert (options["location"], config["default"]["OPTIONS"]["location"]) == ("private", "public")
-    assert files_settings("s3://a:b@h:443/p?tls=1", media_root="/m")["private"]["OPTIONS"]["endpoint_url"] == "https://h:443"
+    assert files_settings("s3://a:b@h:443/p?tls=1", private_root="/unused")["private"]["OPTIONS"]["endpoint_url"] == "https://h:443"
 
 
 @pytest.mark.parametrize("url, message", [
@@ -90,7 +89,7 @@ def test_an_s3_url_configures_path_style_addressing_and_the_endpoint():
 ])
 def test_a_wrong_files_url_stops_the_portal_with_a_clear_message(url, message):
     with pytest.raises(ConfigurationError, match=message):
-        files_settings(url, media_root="/m")
+        files_settings(url, private_root="/unused")
 
 
 # --- Object storage -------------------------------------------------------------------------
@@ -172,7 +171,7 @@ def test_healthz_says_storage_ok_when_the_bucket_answers(client, s3_settings):
 
 @pytest.mark.django_db
 def test_healthz_names_the_store_when_it_is_down(client, settings):
-    config = files_settings(f"s3://a:b@127.0.0.1:{_closed_port()}/bucket", media_root="/m")
+    config = files_settings(f"s3://a:b@127.0.0.1:{_closed_port()}/bucket", private_root="/unused")
     settings.STORAGES = {**settings.STORAGES, **config}
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -183,18 +182,18 @@ def test_healthz_names_the_store_when_it_is_down(client, settings):
 
 
 @pytest.fixture
-def stored_document(settings: Any, tmp_path: Path, project: Any, coordinator: Any) -> Any:
+def stored_document(monkeypatch: Any, tmp_path: Path, project: Any, coordinator: Any) -> Any:
     """A document in the folder store FILES_URL=file://<tmp>/files, as a running portal made it."""
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "files" / "private")
-    settings.STORAGES = {**settings.STORAGES, **files_settings(f"file://{tmp_path}/files", media_root="/unused")}
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from communication import services
+    from communication.documents import add_document
+    from communication.models import DocumentVersion
 
+    # The instance the model's field holds (storages["private"] when the models loaded).
+    monkeypatch.setattr(DocumentVersion._meta.get_field("file").storage, "location", str(tmp_path / "files" / "private"))
     content = b"%PDF-1.4\n1 0 obj <<>> endobj\n% Skills analysis\ntrailer <<>>\n%%EOF\n"
-    return services.add_document(project, coordinator, title="Skills analysis",
-                                 upload=SimpleUploadedFile("skills.pdf", content, content_type="application/pdf"),
-                                 notify=False)
+    return add_document(project, coordinator, title="Skills analysis",
+                        upload=SimpleUploadedFile("skills.pdf", content, content_type="application/pdf"), notify=False)
 
 
 @pytest.mark.django_db
@@ -284,11 +283,13 @@ def test_an_upload_while_the_store_is_down_is_a_clear_page_and_leaves_no_record(
 
 
 @pytest.mark.django_db
-def test_a_download_while_the_store_is_down_is_a_clear_page_not_not_found(client, project, partner, store_down, settings, tmp_path):
+def test_a_download_while_the_store_is_down_is_a_clear_page_not_not_found(client, project, partner, store_down, monkeypatch, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from communication.documents import add_document
+    from communication.models import DocumentVersion
 
+    monkeypatch.setattr(DocumentVersion._meta.get_field("file").storage, "location", str(tmp_path / "private"))
     document = add_document(project, partner, title="Skills analysis", notify=False,
                             upload=SimpleUploadedFile("skills.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
     client.force_login(partner)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from communication import services
+from communication import discussions, documents
 from communication.models import Post
 from communication.tests.conftest import upload
 
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def shared(project, partner):
-    thread = services.start_thread(project, partner, "Secret budget question", "How much is left for mobilities?")
-    document = services.add_document(
+    thread = discussions.start_thread(project, partner, "Secret budget question", "How much is left for mobilities?")
+    document = documents.add_document(
         project, partner, title="Internal skills report", upload=upload("report.txt", b"internal numbers\n"), language="de"
     )
     return thread, document

@@ -7,7 +7,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from meetings import services
+from meetings.calendar import renew_calendar_token
 from meetings.models import Participation
 from meetings.tests.factories import make_meeting
 
@@ -62,7 +62,7 @@ def test_renewing_the_token_makes_the_old_feed_url_404(client, partner):
 def test_renew_calendar_token_service_changes_the_secret(partner):
     person = partner.person
     old = person.calendar_token
-    new = services.renew_calendar_token(person)
+    new = renew_calendar_token(person)
     person.refresh_from_db()
     assert person.calendar_token == new != old
 

@@ -25,7 +25,7 @@ def _storages_for(url: str) -> dict[str, Storage]:
     if url == "current":
         return {alias: storages[alias] for alias in ("private", "default")}
     try:
-        config = files_settings(url, media_root=str(settings.MEDIA_ROOT))
+        config = files_settings(url, private_root=str(settings.PRIVATE_MEDIA_ROOT))
     except ConfigurationError as error:
         raise CommandError(str(error)) from None
     return {alias: storages.create_storage(config[alias]) for alias in ("private", "default")}
