@@ -270,11 +270,13 @@ def test_an_upload_while_the_store_is_down_is_a_clear_page_and_leaves_no_record(
     assert response.status_code == 503 and "The portal cannot reach its file store" in response.content.decode()
     assert (Document.objects.count(), DocumentVersion.objects.count()) == (0, 0)
 
+    from datetime import timedelta
+
     from django.utils import timezone
 
     start = timezone.now()
     meeting = Meeting.objects.create(project=project, title="Kick-off", status="confirmed", city="Daugavpils", country="LV",
-                                     venue_time_zone="Europe/Riga", starts_at=start, ends_at=start)
+                                     venue_time_zone="Europe/Riga", starts_at=start, ends_at=start + timedelta(hours=2))
     response = client.post(f"/en/meetings/{meeting.pk}/files/", {
         "kind": "document", "caption": "Agenda", "file": SimpleUploadedFile("agenda.pdf", pdf, "application/pdf"),
     })
