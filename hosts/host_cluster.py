@@ -173,10 +173,11 @@ def test_killing_a_web_node_under_load_loses_no_acknowledged_write(cluster, worl
     noticed = [line for line in cluster.lb_error_log.splitlines() if f"upstream: \"http://{WEB2}" in line]
     assert noticed, cluster.lb_error_log[-2000:]
     writes = Counter(e.path.rsplit("/", 2)[-2] for e in result.events if e.method == "POST" and e.status == 302)
+    reasons = sorted({re.sub(r"^.*?\*\d+ ", "", line).split(" while ")[0] for line in noticed})
     print(f"\nFIGURE kill: {len(partners)} partners x {LOAD_SECONDS:.0f} s, {len(result.events)} requests "
           f"({len(result.events) / LOAD_SECONDS:.1f}/s), statuses {dict(result.statuses)}, acknowledged writes {dict(writes)}, "
           f"lost {lost}, failed in flight at the kill {len(failed)}, answered by web1 after the kill {len(after)}; "
-          f"nginx noticed: {sorted({line.split('] ', 1)[-1].split(' while ')[0].split(': ', 1)[-1] for line in noticed})}")
+          f"nginx noticed: {reasons}")
 
     # Back in service: restarted, the node gets requests again (after fail_timeout).
     cluster.start_web("web2")
