@@ -58,9 +58,7 @@ def projects_requiring_2fa(user: Any) -> list[int]:
     """
     if not user.is_authenticated:
         return []
-    coordinated = {
-        pid for pid, role in permissions._roles(user).items() if role == Membership.Role.COORDINATOR
-    }
+    coordinated = permissions.coordinated_project_ids(user)
     if not coordinated:
         return []
     return list(
@@ -262,10 +260,10 @@ def _remove_personal_rows(user: Any) -> dict[str, int]:
         for f in model._meta.get_fields():
             if not (f.is_relation and f.concrete and f.related_model is User) or model is User:
                 continue
-            if f.many_to_many:  # e.g. work-group members, task responsibilities
+            if isinstance(f, models.ManyToManyField):  # e.g. work-group members, task responsibilities
                 through = getattr(model, f.name).through
                 count = through.objects.filter(**{f.m2m_reverse_field_name(): user}).delete()[0]
-            elif f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
+            elif isinstance(f, models.ForeignKey) and f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
                 count = model._default_manager.filter(**{f.name: user}).delete()[0]
             else:
                 continue

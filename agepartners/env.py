@@ -71,7 +71,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_settings(url: str, conn_max_age: int = 60) -> dict[str, object]:
+def database_settings(url: str, conn_max_age: int = 60) -> dict[str, Any]:
     """Translate ``DATABASE_URL`` into Django's database dict (PostgreSQL or SQLite only)."""
     import dj_database_url
 

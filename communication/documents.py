@@ -80,7 +80,7 @@ def _notify(version: DocumentVersion, document: Document) -> list[Notification]:
     if document.work_group_id is None:
         return []
     members = User.objects.filter(work_groups=document.work_group_id, is_active=True).select_related("person")
-    recipients = {
+    recipients: dict[int, tuple[Any, str]] = {
         user.pk: (user, Notification.Kind.DOCUMENT)
         for user in members_only(document.project_id, members) if user.pk != version.uploaded_by_id
     }

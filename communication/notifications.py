@@ -38,6 +38,13 @@ def members_only(project_id: int, users: Iterable[Any]) -> list[Any]:
     return [u for u in users if u.pk in member_ids and u.is_active]
 
 
+STATE_FOR_MODE: dict[str, str] = {
+    NotificationPreference.Mode.IMMEDIATE: Notification.State.EMAILED,
+    NotificationPreference.Mode.DIGEST: Notification.State.PENDING,
+    NotificationPreference.Mode.NEVER: Notification.State.MUTED,
+}
+
+
 def deliver(recipients: dict[int, tuple[Any, str]], *, project_id: int, event: str, actor: Any,
              post: Post | None = None, version: DocumentVersion | None = None) -> list[Notification]:
     """Record one notification per recipient and event; email it now, keep it for the
@@ -46,11 +53,7 @@ def deliver(recipients: dict[int, tuple[Any, str]], *, project_id: int, event: s
     created: list[Notification] = []
     for user, kind in recipients.values():
         mode = modes.get(user.pk, NotificationPreference.Mode.IMMEDIATE)
-        state = {
-            NotificationPreference.Mode.IMMEDIATE: Notification.State.EMAILED,
-            NotificationPreference.Mode.DIGEST: Notification.State.PENDING,
-            NotificationPreference.Mode.NEVER: Notification.State.MUTED,
-        }[mode]
+        state = STATE_FOR_MODE[mode]
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agepartners.http import AuthenticatedHttpRequest
 from communication import discussions, notifications
 from communication.activity import activity_feed
 from communication.documents import add_document, add_version
@@ -116,7 +117,7 @@ def _thread_for(request: HttpRequest, pk: int) -> Thread:
 
 
 @login_required
-def thread_detail(request: HttpRequest, pk: int, form: PostForm | None = None) -> HttpResponse:
+def thread_detail(request: AuthenticatedHttpRequest, pk: int, form: PostForm | None = None) -> HttpResponse:
     thread = _thread_for(request, pk)
     posts = thread.posts.select_related("author__person__organisation")
     page = _page(request, posts, POSTS_PER_PAGE)
@@ -135,7 +136,7 @@ def thread_detail(request: HttpRequest, pk: int, form: PostForm | None = None) -
 
 @login_required
 @require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     _require_contributor(request, thread.project_id)
     if thread.is_closed:
@@ -241,7 +242,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def document_create(request: HttpRequest, slug: str) -> HttpResponse:
+def document_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     _require_contributor(request, project.pk)
     initial: dict[str, Any] = {"language": request.user.person.language}
@@ -330,7 +331,7 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     projects = list(permissions.member_projects(request.user).order_by("title"))
     current = dict(
         NotificationPreference.objects.filter(user=request.user, project__in=projects).values_list("project_id", "mode")

@@ -18,10 +18,10 @@ from icalendar import Alarm, Calendar, Event
 
 from meetings.models import Meeting, Participation
 from meetings.services import absolute, meeting_url
-from projects.models import Person, new_token
+from projects.models import Person, country_name, new_token
 from workgroups.models import Task
 
-ICS_STATUS = {
+ICS_STATUS: dict[str, str] = {
     Meeting.Status.PLANNED: "TENTATIVE",
     Meeting.Status.CONFIRMED: "CONFIRMED",
     Meeting.Status.HELD: "CONFIRMED",
@@ -43,7 +43,7 @@ def meeting_event(meeting: Meeting, *, language: str) -> Event:
     event.add("dtstart", meeting.local_starts_at)
     event.add("dtend", meeting.local_ends_at)
     event.add("summary", meeting.title)
-    location = ", ".join(p for p in (meeting.venue, meeting.address, meeting.city, str(meeting.country.name) if meeting.country else "") if p)
+    location = ", ".join(p for p in (meeting.venue, meeting.address, meeting.city, country_name(meeting.country)) if p)
     if location:
         event.add("location", location)
     description = "\n\n".join(p for p in (meeting.description, meeting.online_url, url) if p)

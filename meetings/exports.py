@@ -7,18 +7,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting, Participation
-from projects.models import Partner, Project
+from projects.models import Membership, Partner, Project, country_name
 
 
 def attendance_participations(meeting: Meeting) -> list[Participation]:
-    """Who is expected or was there: the lines of the attendance sheet."""
+    """Who is expected or was there: the lines of the attendance sheet, the grant's evidence.
+
+    Only the project's members (someone recorded as attended stays, even after leaving)."""
+    members = Membership.objects.filter(project_id=meeting.project_id, user=OuterRef("user"))
     return list(
         meeting.participations.filter(
-            Q(response__in=[Participation.Response.ATTENDING, Participation.Response.MAYBE]) | Q(attended=True)
+            (Q(response__in=[Participation.Response.ATTENDING, Participation.Response.MAYBE]) & Exists(members))
+            | Q(attended=True)
         )
         .select_related("user__person__organisation")
         .order_by("user__person__organisation__country", "user__person__organisation__name", "user__last_name", "user__first_name")
@@ -30,7 +34,7 @@ def attendance_csv(meetings: Iterable[Meeting]) -> str:
     writer = csv.writer(buffer)
     writer.writerow([
         _("Meeting"), _("Date"), _("Organisation"), _("Country"), _("Name"), _("Position"), _("Email"),
-        _("Answer"), _("Arrival"), _("Departure"), _("Attended"),
+        _("Answer"), _("Arrival"), _("Departure"), _("Attended"), _("Notes for the host"),
     ])
     for meeting in meetings:
         day = meeting.local_starts_at.date().isoformat()
@@ -39,12 +43,13 @@ def attendance_csv(meetings: Iterable[Meeting]) -> str:
             org = person.organisation
             writer.writerow([
                 _csv_safe(meeting.title), day, _csv_safe(org.name if org else ""),
-                str(org.country.name) if org and org.country else "",
+                country_name(org.country) if org else "",
                 _csv_safe(p.user.get_full_name() or p.user.email), _csv_safe(person.position),
                 p.user.email, p.get_response_display(),
                 p.arrival_date.isoformat() if p.arrival_date else "",
                 p.departure_date.isoformat() if p.departure_date else "",
                 {True: _("yes"), False: _("no"), None: ""}[p.attended],
+                _csv_safe(p.notes),
             ])
     return buffer.getvalue()
 

@@ -39,7 +39,8 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         arrival, departure = data.get("arrival_date"), data.get("departure_date")
         if data.get("response") == Participation.Response.NOT_ATTENDING:
             return data
@@ -62,7 +63,8 @@ class UploadForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload is not None and data.get("kind"):
             try:
@@ -81,7 +83,8 @@ class AttachmentAdminForm(forms.ModelForm):
         widgets = {"file": forms.FileInput}  # private storage: no public URL to link (the default widget crashed)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload is not None and "file" in self.changed_data and data.get("kind"):
             try:

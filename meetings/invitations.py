@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,6 +16,7 @@ from meetings.models import Meeting, Participation
 from meetings.services import meeting_url
 from outbox.services import Attachment as EmailAttachment
 from outbox.services import queue_for_user
+from projects import permissions
 from projects.models import Membership
 
 User = get_user_model()
@@ -85,7 +87,10 @@ def answer_invitation(
     departure_date: date | None = None,
     notes: str = "",
 ) -> Participation:
-    """Record a person's answer; refused once the meeting has started."""
+    """Record a person's answer; refused once the meeting has started, and for anyone who
+    is not a contributing member of the project (PermissionDenied)."""
+    if not permissions.can_answer_meeting(user, meeting):
+        raise PermissionDenied
     with transaction.atomic():
         # Lock the meeting row so a moved start time is seen before the answer is taken.
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)

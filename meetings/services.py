@@ -75,7 +75,7 @@ def create_task_for_decision(decision: Decision, by: Any = None) -> Any:
     """Turn a decision with a work group and a deadline into a task linked to the meeting."""
     from workgroups.services import create_task
 
-    if decision.task_id or not decision.work_group_id or not decision.deadline:
+    if decision.task_id or not decision.deadline or decision.work_group is None:
         return None
     organisation = decision.responsible_organisation
     if organisation is None and decision.owner is not None:

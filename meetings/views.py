@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_POST
 
+from agepartners.http import AuthenticatedHttpRequest
 from meetings import calendar as ical  # the module; `calendar` below is the page
 from meetings import exports, invitations, services
 from meetings.forms import AnswerForm, UploadForm
@@ -91,8 +92,9 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         .select_related("uploaded_by")
     )
     can_answer = permissions.can_answer_meeting(user, meeting)
+    is_coordinator = permissions.is_coordinator(user, meeting.project_id)
     if form is None and can_answer and meeting.accepts_answers:
-        initial = {"response": mine.response if mine and mine.response != Participation.Response.NO_ANSWER else None}
+        initial: dict[str, Any] = {"response": mine.response if mine and mine.response != Participation.Response.NO_ANSWER else None}
         if mine:
             initial.update(arrival_date=mine.arrival_date, departure_date=mine.departure_date, notes=mine.notes)
         form = AnswerForm(initial=initial, meeting=meeting)
@@ -113,7 +115,12 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         "photos": [a for a in attachments if a.is_photo],
         "documents": [a for a in attachments if not a.is_photo],
         "can_answer": can_answer,
-        "is_coordinator": permissions.is_coordinator(user, meeting.project_id),
+        "is_coordinator": is_coordinator,
+        # What the host must know (meals, access): for coordinators only, never on the sheet.
+        "host_notes": [
+            p for p in participations
+            if is_coordinator and p.notes.strip() and p.response != Participation.Response.NOT_ATTENDING
+        ],
         "form": form,
         "upload_form": upload_form or (UploadForm() if can_answer else None),
         "viewer_tz": viewer_tz,
@@ -270,13 +277,13 @@ def csv_response(content: str, filename: str) -> HttpResponse:
 
 
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "meetings/calendar.html", {"feed_url": ical.feed_url(request.user.person)})
 
 
 @login_required
 @require_POST
-def renew_token(request: HttpRequest) -> HttpResponse:
+def renew_token(request: AuthenticatedHttpRequest) -> HttpResponse:
     ical.renew_calendar_token(request.user.person)
     messages.success(request, _("Your calendar address was renewed. The old address no longer works: update it in your calendar program."))
     return redirect("meetings:calendar")

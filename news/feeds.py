@@ -13,7 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ FEED_SIZE = 30
 
 
 class LatestNewsRss(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         # The feed's language is the one of its URL prefix.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from news.html import clean_html
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # PostgreSQL ships stemming configurations for these; Latvian has none, so its
 # text is searched word by word ('simple': lower-cased, no stemming, no stop words).
@@ -81,6 +84,9 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def public(self) -> ArticleQuerySet:
         """Readable by anyone: public articles of projects with a public page."""
         return self.live().filter(audience=Article.Audience.PUBLIC, project__is_public=True)
+
+
+ArticleManager = models.Manager.from_queryset(ArticleQuerySet)
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,10 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ArticleQuerySet.as_manager()
+    # modeltranslation gives the manager a class of its own at run time, which django-stubs
+    # cannot find; it is this one with translation lookups (also behind project.articles).
+    objects: ClassVar[ArticleManager[Article]] = ArticleManager()
+    _default_manager: ClassVar[ArticleManager[Article]]
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -266,7 +275,7 @@ class Article(models.Model):
     # --- saving ---------------------------------------------------------------------
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[StrOrPromise]] = {}
         original = self.original_language
         language = dict(settings.LANGUAGES).get(original, original)
         if not self.text("title", original).strip():

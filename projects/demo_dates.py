@@ -12,7 +12,8 @@ inside a sentence:
     {2011-09-15|year}     the year             "2025"
 
 A Latvian date in a sentence is declined: add the case, e.g. {2012-10-24|dm|dat} is
-"līdz 6. novembrim" after "līdz", |gen after "no", |loc for "in/on".
+"līdz 6. novembrim" after "līdz", |gen after "no", |loc for "in/on". In texts of mixed
+languages (discussions) a placeholder names its language: {lv@2012-10-24|dm|dat}.
 """
 from __future__ import annotations
 
@@ -75,16 +76,18 @@ class DemoText(dict[str, str]):
         self.lang, self.offset = lang, offset
 
     def __missing__(self, key: str) -> str:
+        lang, _at, key = key.rpartition("@")
+        lang = lang or self.lang
         seed, form, *case = key.split("|")
         day = date.fromisoformat(seed) + self.offset
         if form == "year":
             return str(day.year)
         if form == "month":
-            return month_name(self.lang, day, *case)
+            return month_name(lang, day, *case)
         if form == "dm":
-            return day_month(self.lang, day, *case)
+            return day_month(lang, day, *case)
         if form == "full":
-            return full_date(self.lang, day, *case)
+            return full_date(lang, day, *case)
         raise KeyError(key)
 
 

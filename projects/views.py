@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from agepartners.http import AuthenticatedHttpRequest
 from communication import dashboard as communication_dashboard
 from meetings import dashboard as meetings_dashboard
 from news import dashboard as news_dashboard
 from news import selectors as news_selectors
 from projects import permissions, services
 from projects.forms import AcceptInvitationForm, ProfileForm
-from projects.models import LONG_TEXTS, Membership, Person, Project
+from projects.models import LONG_TEXTS, Membership, Person, Project, country_name
 from workgroups import dashboard as workgroups_dashboard
 
 LATEST_NEWS = 5
@@ -43,7 +44,7 @@ def _sort_key(text: str) -> str:
 
 def _by_country(items: list[Any], organisation: Any) -> list[tuple[Any, list[Any]]]:
     """[(country, [item, …]), …] ordered by the country names in the reader's language."""
-    ordered = sorted(items, key=lambda i: (_sort_key(str(organisation(i).country.name)), _sort_key(organisation(i).name)))
+    ordered = sorted(items, key=lambda i: (_sort_key(country_name(organisation(i).country)), _sort_key(organisation(i).name)))
     return [(country, list(group)) for country, group in groupby(ordered, key=lambda i: organisation(i).country)]
 
 
@@ -105,7 +106,7 @@ def partner_directory(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    roles = permissions._roles(request.user)  # cached for the request: no second query
+    roles = permissions.project_roles(request.user)  # cached for the request: no second query
     projects = list(permissions.member_projects(request.user).defer(*LONG_TEXTS))
     for project in projects:
         project.my_role = Membership.Role(roles[project.pk]).label if project.pk in roles else None
@@ -130,7 +131,7 @@ def remember_language(response: HttpResponse, language: str) -> None:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = request.user.person
     if request.method == "POST":
         old_language = person.language

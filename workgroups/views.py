@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -24,6 +25,9 @@ from workgroups import services
 from workgroups.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from workgroups.models import Task, WorkGroup
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _AnyUser as AnyUser
+
 PAGE_SIZE = 50
 
 
@@ -33,7 +37,7 @@ def _tasks() -> QuerySet[Task]:
     )
 
 
-def _list_rows(qs: QuerySet[Task]) -> QuerySet[Task]:
+def list_rows(qs: QuerySet[Task]) -> QuerySet[Task]:
     """Only the columns a task list row shows (the project's six-language texts, the task's
     description and the people's passwords are never read there): a page of 50 tasks builds
     its rows from a third of the columns."""
@@ -62,7 +66,7 @@ def overdue_q(project_ids: set[int] | None = None) -> Q:
     return condition & Q(status__in=Task.ACTIVE)
 
 
-def _annotate(tasks: list[Task], user: Any) -> list[Task]:
+def annotate_rows(tasks: Iterable[Task], user: AnyUser) -> None:
     """What the task rows show beside the task's own fields, without queries (relations are prefetched)."""
     now = timezone.now()
     for task in tasks:
@@ -75,7 +79,6 @@ def _annotate(tasks: list[Task], user: Any) -> list[Task]:
         task.people, task.organisations = people, organisations
         task.overdue = task.is_overdue(now)
         task.mine = permissions.is_responsible(user, people, organisations)
-    return tasks
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -95,7 +98,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         sort = form.cleaned_data["sort"] or sort
     # A subquery rather than joins, so a task assigned to me and to my organisation shows once.
     mine = Task.objects.filter(permissions.my_tasks_q(request.user)).values("pk")
-    qs = _list_rows(Task.objects.filter(pk__in=mine))
+    qs = list_rows(Task.objects.filter(pk__in=mine))
     if status == "active":
         qs = qs.filter(status__in=Task.ACTIVE)
     elif status != "all":
@@ -115,7 +118,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "status": ["status", "deadline"],
     }[sort]
     page = Paginator(qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
-    _annotate(page.object_list, request.user)
+    annotate_rows(page.object_list, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "workgroups/my_tasks.html", {
@@ -155,7 +158,8 @@ def _group_for(request: HttpRequest, pk: int) -> WorkGroup:
 @login_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_for(request, pk)
-    tasks = _annotate(list(_tasks().filter(work_group=group).order_by("deadline", "pk")), request.user)
+    tasks = list(_tasks().filter(work_group=group).order_by("deadline", "pk"))
+    annotate_rows(tasks, request.user)
     active = [t for t in tasks if t.is_active]
     closed = [t for t in tasks if not t.is_active]
     return render(request, "workgroups/group_detail.html", {
@@ -190,10 +194,18 @@ def _task_for(request: HttpRequest, pk: int) -> Task:
     )
 
 
+def _task_to_update(request: HttpRequest, pk: int) -> Task:
+    """A task whose status the user may change and comment on; 404 like any task they cannot."""
+    task = _task_for(request, pk)
+    if not permissions.can_update_task(request.user, task):
+        raise Http404
+    return task
+
+
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(request, pk)
-    _annotate([task], request.user)
+    annotate_rows([task], request.user)
     events = task.events.select_related("author").order_by("created_at", "pk")
     can_update = permissions.can_update_task(request.user, task)
     return render(request, "workgroups/task_detail.html", {
@@ -227,9 +239,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def task_status(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_for(request, pk)
-    if not permissions.can_update_task(request.user, task):
-        raise Http404
+    task = _task_to_update(request, pk)
     back = _safe_next(request, reverse("workgroups:task", args=[task.pk]))
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -246,15 +256,13 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_for(request, pk)
-    if not permissions.can_update_task(request.user, task):
-        raise Http404
+    task = _task_to_update(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.add_comment(task, form.cleaned_data["text"], by=request.user)
         messages.success(request, _("Your update was added to the task's history."))
         return redirect("workgroups:task", pk=task.pk)
-    _annotate([task], request.user)
+    annotate_rows([task], request.user)
     events = task.events.select_related("author").order_by("created_at", "pk")
     return render(request, "workgroups/task_detail.html", {
         "task": task, "group": task.work_group, "project": task.work_group.project, "events": events,

@@ -245,6 +245,40 @@ def test_printable_attendance_sheet_has_signature_column_emblem_and_disclaimer(c
     assert "Katrin Hoffmann" in csv_text
 
 
+def test_only_members_answer_and_only_members_stand_on_the_sheet_and_in_the_csv(client, project, coordinator, partner, superuser):
+    meeting = make_meeting(project, title="First partner meeting")
+    client.force_login(superuser)  # the portal administrator, not a member of the project
+    response = client.post(f"/en/meetings/{meeting.pk}/answer/", {"response": "attending"})
+    assert response.status_code == 404
+    assert not Participation.objects.filter(meeting=meeting, user=superuser).exists()
+    assert 'name="response"' not in client.get(f"/en/meetings/{meeting.pk}/").content.decode()  # no answer form
+
+    # An answer recorded before this rule existed stays off the grant's evidence.
+    Participation.objects.create(meeting=meeting, user=superuser, response="attending")
+    Participation.objects.create(meeting=meeting, user=partner, response="attending")
+    client.force_login(coordinator)
+    sheet = client.get(f"/en/meetings/{meeting.pk}/attendance/").content.decode()
+    csv_text = client.get(f"/en/meetings/{meeting.pk}/attendance.csv").content.decode("utf-8-sig")
+    for evidence in (sheet, csv_text):
+        assert "Katrin Hoffmann" in evidence
+        assert superuser.email not in evidence and "Without organisation" not in evidence
+
+
+def test_coordinators_see_the_notes_for_the_host_on_the_page_and_in_the_csv_not_on_the_sheet(client, project, coordinator, partner):
+    meeting = make_meeting(project, title="First partner meeting")
+    client.force_login(partner)
+    client.post(f"/en/meetings/{meeting.pk}/answer/", {"response": "attending", "notes": "Vegetarian meals; step-free access, please."})
+    assert "<h3>Notes for the host</h3>" not in client.get(f"/en/meetings/{meeting.pk}/").content.decode()  # a partner's own page
+
+    client.force_login(coordinator)
+    page = client.get(f"/en/meetings/{meeting.pk}/").content.decode()
+    assert "<h3>Notes for the host</h3>" in page
+    assert '<dd>Vegetarian meals; step-free access, please.</dd>' in page
+    csv_text = client.get(f"/en/meetings/{meeting.pk}/attendance.csv").content.decode("utf-8-sig")
+    assert "Notes for the host" in csv_text.splitlines()[0] and "Vegetarian meals; step-free access, please." in csv_text
+    assert "Vegetarian" not in client.get(f"/en/meetings/{meeting.pk}/attendance/").content.decode()
+
+
 # --- Query budgets ------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ def test_dates_inside_the_demos_texts_move_with_its_timeline() -> None:
     from news import demo as news_demo
     from news.demo import SEED_SLUG
     from news.models import Article
-    from projects.demo_dates import full_date
+    from projects.demo_dates import day_month, full_date
 
     ctx = _seed()
     news_demo.seed(ctx)
@@ -62,6 +62,18 @@ def test_dates_inside_the_demos_texts_move_with_its_timeline() -> None:
     for lang in ("lv", "en", "de", "it", "da"):
         body = getattr(article, f"body_{lang}")
         assert "2012" not in body and "2014" not in body and "{" not in body, lang
+
+    # Discussions and documents say the moved dates too (here the first meeting is in 2024).
+    from communication import demo as communication_demo
+    from communication.models import Document, Post
+    from meetings import demo as meetings_demo
+    from workgroups import demo as workgroups_demo
+
+    for module in (meetings_demo, workgroups_demo, communication_demo):
+        module.seed(ctx)
+    texts = [p.body for p in Post.objects.all()] + [d.description for d in Document.objects.all()]
+    assert texts and not any("2012" in t or "{" in t for t in texts)
+    assert any(f"**{day_month('en', ctx.day(date(2012, 10, 26)))}**" in t for t in texts)
 
 
 def test_the_historical_demo_keeps_the_seeds_own_dates_in_its_texts() -> None:

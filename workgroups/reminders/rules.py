@@ -79,6 +79,11 @@ def latest_due_occasion(
     0: a single overdue reminder; n: every n days.
     """
     now = now.astimezone(UTC)
+    if now < _moment(now.astimezone(tz).date(), hour, tz):
+        # Before the person's hour every due occasion is one missed on an earlier day (the
+        # portal was down, the task came late): it waits for their hour today instead of
+        # waking them at night. Nothing is lost: at that hour it is still the latest due.
+        return None
     deadline_end = deadline_end.astimezone(UTC)
     best: Occasion | None = None
     for days in days_before:

@@ -28,7 +28,7 @@ LOAD_BATCH = 2000
 Role = DeadlineReminder.Role
 # A person who is both responsible and a contact (or a coordinator) is reminded once, in
 # the closest role.
-ROLE_RANK = {Role.RESPONSIBLE: 0, Role.CONTACT: 1, Role.COORDINATOR: 2}
+ROLE_RANK: dict[str, int] = {Role.RESPONSIBLE: 0, Role.CONTACT: 1, Role.COORDINATOR: 2}
 
 
 @dataclass

@@ -185,7 +185,7 @@ def test_moving_a_deadline_is_recorded_in_the_history(client, coordinator, partn
     task.refresh_from_db()
     assert task.deadline == date(2026, 5, 11)
     page = client.get(f"/en/workgroups/tasks/{task.pk}/").content.decode()
-    assert "moved the deadline from May 4, 2026 to May 11, 2026." in page
+    assert "moved the deadline from 4 May 2026 to 11 May 2026." in page  # European format (issue 14)
 
 
 # --- Status and comments --------------------------------------------------------------------------

@@ -49,6 +49,18 @@ def test_each_person_is_reminded_at_their_own_hour_around_midnight(coordinator, 
     assert _keys(sweep(at("2026-02-10T23:00+00:00"))) == {(copenhagen, "2026-02-10/overdue/2026-02-11")}
 
 
+def test_a_missed_reminder_waits_for_the_persons_hour_instead_of_arriving_at_night(coordinator, make_task):
+    """Reminder hour 08:00 in Riga. A task whose earlier occasions were missed (it came late,
+    or the portal was down) is caught up at 08:00, not at 01:14 in the night."""
+    Person.objects.filter(user=coordinator).update(reminder_hour=8, time_zone="Europe/Riga")
+    make_task(date(2026, 2, 12), people=(coordinator,))
+    assert sweep(at("2026-02-10T23:14+00:00")).planned == []  # 01:14 in Riga
+    assert sweep(at("2026-02-11T05:59+00:00")).planned == []  # 07:59
+    # 08:00: the task is not lost; the latest due occasion goes out, once.
+    assert _keys(sweep(at("2026-02-11T06:00+00:00"))) == {(coordinator.email, "2026-02-12/before/1")}
+    assert sweep(at("2026-02-11T06:15+00:00")).planned == []
+
+
 def test_reminders_follow_the_change_to_summer_time(coordinator, dane, make_task):
     """Clocks go forward on the last Sunday of March (2026-03-29): 08:00 is an hour earlier in UTC."""
     make_task(date(2026, 3, 29), people=(coordinator, dane))
