@@ -24,6 +24,8 @@ from typing import Any, TypeVar, cast
 
 from django.core.files.base import File
 from django.core.files.storage import Storage
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +83,17 @@ class StreamedObject(File):
         self._size = size
 
     @property
-    def size(self) -> int:  # type: ignore[override]
+    def size(self) -> int:
         return self._size
 
     def seekable(self) -> bool:
         return False
 
     def read(self, *args: Any) -> bytes:
+        body = self.file
+        assert body is not None  # set in __init__, never closed before FileResponse is done
         try:
-            return cast(bytes, self.file.read(*args))
+            return cast(bytes, body.read(*args))
         except _unavailable_errors() as error:
             raise StorageUnavailable(str(error)) from error
 
@@ -98,29 +102,21 @@ class StreamedObject(File):
             yield data
 
 
-def _s3_storage_base() -> type:
-    from storages.backends.s3 import S3Storage
-
-    return S3Storage
-
-
-class ObjectStorage(_s3_storage_base()):  # type: ignore[misc]
+class ObjectStorage(S3Storage):
     """django-storages' S3Storage with the portal's error translation and streamed reads."""
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if "r" not in mode or "+" in mode:
-            return cast(File, _translated(_s3_storage_base()._open)(self, name, mode))
-        from storages.utils import clean_name
-
+            return cast(File, _translated(S3Storage._open)(self, name, mode))
         key = self._normalize_name(clean_name(name))
         response = _translated(lambda storage, key: storage.bucket.Object(key).get())(self, key)
         return StreamedObject(response["Body"], name, int(response.get("ContentLength") or 0))
 
-    _save = _translated(_s3_storage_base()._save)
-    delete = _translated(_s3_storage_base().delete)
-    exists = _translated(_s3_storage_base().exists)
-    size = _translated(_s3_storage_base().size)
-    listdir = _translated(_s3_storage_base().listdir)
+    _save = _translated(S3Storage._save)
+    delete = _translated(S3Storage.delete)
+    exists = _translated(S3Storage.exists)
+    size = _translated(S3Storage.size)
+    listdir = _translated(S3Storage.listdir)
 
     def check(self) -> None:
         """Reachable, the credentials accepted, the bucket there; else StorageUnavailable."""
