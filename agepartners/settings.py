@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agepartners.env import (
     ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str, env_url,
+    files_settings,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "agepartners.middleware.UserTimezoneMiddleware",
+    "agepartners.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "agepartners.urls"
@@ -191,10 +193,13 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Shared documents and meeting files: outside MEDIA_ROOT (in DEBUG, /media/ serves that to
 # anyone); only the permission-checked download views read them (projects/uploads.py).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Where uploads live: those two folders (the default), or S3-compatible object storage that
+# every web node and worker reaches (docs/deploy.md). "private" holds documents and meeting
+# files, "default" the public media (logos, news images).
+FILES_URL = env_str("FILES_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **files_settings(FILES_URL, private_root=str(PRIVATE_MEDIA_ROOT)),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-    "private": {"BACKEND": "projects.uploads.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
 }
 # One limit for every upload (documents, meeting files, photos); the web server in front
 # must accept request bodies at least this big.

@@ -46,7 +46,7 @@ def test_healthz_answers_200_when_everything_answers_and_nothing_waits(client):
     assert response.status_code == 200
     body = response.json()
     assert body == {
-        "status": "ok", "database": "ok", "broker": "ok",
+        "status": "ok", "database": "ok", "broker": "ok", "storage": "ok",
         "outbox": "ok", "outbox_oldest_due_seconds": None,
         "beat": "ok", "beat_last_run": body["beat_last_run"],
         "worker": "ok", "worker_last_seen": body["worker_last_seen"],
@@ -69,7 +69,8 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, monkeypatch)
         celery_app.conf.broker_url = original
     assert response.status_code == 503
     body = response.json()
-    assert (body["status"], body["database"], body["broker"], body["outbox"]) == ("unavailable", "ok", "unavailable", "ok")
+    assert (body["status"], body["database"], body["broker"], body["storage"], body["outbox"]) == (
+        "unavailable", "ok", "unavailable", "ok", "ok")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -85,7 +86,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client):
         connection.settings_dict["PORT"] = original
     assert response.status_code == 503
     # The outbox's parts are read from the database: not reported without it.
-    assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "ok"}
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "ok", "storage": "ok"}
 
 
 @pytest.mark.django_db
