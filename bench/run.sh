@@ -17,7 +17,12 @@
 # BENCH_DB (default agepartners_bench), BENCH_REDIS_DB (default 9), BENCH_PORT (default: a
 # free port), BENCH_PG_URL (server URL without database, default postgres://postgres@127.0.0.1:5432),
 # BENCH_CACHE (dummy, the default: nothing cached; redis: the portal's own cache),
-# BENCH_RESULTS_DIR (default bench/results).
+# BENCH_RESULTS_DIR (default bench/results), BENCH_SEED_ONLY=1 (seed BENCH_DB and stop: a
+# template for later runs), BENCH_FROM_SEED=<database> (start from a copy of that seeded
+# database instead of seeding).
+# The whole script is one block, read before it runs: editing the file during a run
+# cannot change what the run does.
+{
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -93,12 +98,31 @@ stop() {  # stop one process we started, and wait (bounded) until it is gone
   kill -KILL "$pid" 2>/dev/null || true
 }
 
-echo "== 1. Fresh database ${DB} at scale ${SCALE}"
-psql -q "${PG_URL}/postgres" -c "DROP DATABASE IF EXISTS ${DB}" -c "CREATE DATABASE ${DB}" >/dev/null
+SEEDS="$ROOT/var/bench-seeds"  # seeded databases kept as templates (BENCH_SEED_ONLY / BENCH_FROM_SEED)
+mkdir -p "$SEEDS"
 redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null
-"$PY" manage.py migrate --noinput -v 0
-"$PY" manage.py collectstatic --noinput -v 0
-"$PY" manage.py seed_bench --scale "$SCALE" --json "$WORK/seed.json"
+if [ -n "${BENCH_FROM_SEED:-}" ]; then
+  # A copy of a database seeded earlier at this scale (BENCH_SEED_ONLY=1 made it): the
+  # seeding of scale 10 takes long on a shared machine. Migrated again for today's code.
+  echo "== 1. Database ${DB} copied from the seeded ${BENCH_FROM_SEED} (scale ${SCALE})"
+  test -f "$SEEDS/${BENCH_FROM_SEED}.json" || { echo "bench: no seed record $SEEDS/${BENCH_FROM_SEED}.json" >&2; exit 1; }
+  psql -q "${PG_URL}/postgres" -c "DROP DATABASE IF EXISTS ${DB}" -c "CREATE DATABASE ${DB} TEMPLATE ${BENCH_FROM_SEED}" >/dev/null
+  cp "$SEEDS/${BENCH_FROM_SEED}.json" "$WORK/seed.json"
+  "$PY" manage.py migrate --noinput -v 0
+  "$PY" manage.py collectstatic --noinput -v 0
+  psql -q "${PG_URL}/${DB}" -c "VACUUM ANALYZE" >/dev/null
+else
+  echo "== 1. Fresh database ${DB} at scale ${SCALE}"
+  psql -q "${PG_URL}/postgres" -c "DROP DATABASE IF EXISTS ${DB}" -c "CREATE DATABASE ${DB}" >/dev/null
+  "$PY" manage.py migrate --noinput -v 0
+  "$PY" manage.py collectstatic --noinput -v 0
+  "$PY" manage.py seed_bench --scale "$SCALE" --json "$WORK/seed.json"
+  if [ -n "${BENCH_SEED_ONLY:-}" ]; then
+    cp "$WORK/seed.json" "$SEEDS/${DB}.json"
+    echo "Seeded ${DB}; run the benchmark on a copy with BENCH_FROM_SEED=${DB} BENCH_SCALE=${SCALE}."
+    exit 0
+  fi
+fi
 "$PY" bench/driver.py meta --scale "$SCALE" \
   --gunicorn "$("$PY" -m gunicorn --version 2>&1 | head -1), ${GUNICORN_WORKERS} workers x ${GUNICORN_THREADS} threads"
 
@@ -147,3 +171,5 @@ echo "== 7. Twice the data for some partners: their pages' queries must not chan
 
 echo "== 8. Results"
 "$PY" bench/driver.py report
+exit
+}
