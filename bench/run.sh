@@ -38,7 +38,7 @@ WORKER_CONCURRENCY="${BENCH_WORKER_CONCURRENCY:-$((3 * CPUS))}"
 DB="${BENCH_DB:-agepartners_bench}"
 REDIS_DB="${BENCH_REDIS_DB:-9}"
 PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
-WORK="$ROOT/var/bench"
+WORK="${BENCH_WORK_DIR:-$ROOT/var/bench}"
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
