@@ -6,9 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.models import ProjectSecurityPolicy
-from projects.permissions import ProjectScopedAdmin, register_scope
-
-register_scope(ProjectSecurityPolicy, "project")
+from projects.admin_scope import ProjectScopedAdmin
 
 
 @admin.register(ProjectSecurityPolicy)

@@ -21,7 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ProjectSecurityPolicy
-from projects import pagecache, permissions
+from meetings.models import Meeting, Participation
+from projects import permissions
 from projects.models import Membership, Person, new_token
 
 log = logging.getLogger(__name__)
@@ -57,9 +58,7 @@ def projects_requiring_2fa(user: Any) -> list[int]:
     """
     if not user.is_authenticated:
         return []
-    coordinated = {
-        pid for pid, role in permissions._roles(user).items() if role == Membership.Role.COORDINATOR
-    }
+    coordinated = permissions.coordinated_project_ids(user)
     if not coordinated:
         return []
     return list(
@@ -186,10 +185,6 @@ def erasure_blockers(user: Any) -> list[str]:
 
 def _grant_requires_name(user: Any) -> bool:
     """Attendance at a held meeting is evidence for the grant: it keeps the person's name."""
-    if not apps.is_installed("meetings"):
-        return False
-    from meetings.models import Meeting, Participation
-
     return Participation.objects.filter(
         user=user, meeting__status=Meeting.Status.HELD
     ).filter(Q(attended=True) | Q(attended__isnull=True, response=Participation.Response.ATTENDING)).exists()
@@ -212,15 +207,12 @@ def erase_user(user: Any) -> dict[str, Any]:
     old_email = user.email
     summary: dict[str, Any] = {"user_id": user.pk, "kept_name": keep_name}
 
-    if apps.is_installed("meetings"):
-        from meetings.models import Meeting, Participation
-
-        held = Q(meeting__status=Meeting.Status.HELD)
-        # Answers to meetings still ahead are withdrawn; a held meeting's list keeps its
-        # row with the dates of stay (evidence of the mobility) but not the notes,
-        # which can hold health data (diet, accessibility).
-        summary["participations_withdrawn"] = Participation.objects.filter(user=user).exclude(held).delete()[0]
-        Participation.objects.filter(user=user).filter(held).update(notes="")
+    held = Q(meeting__status=Meeting.Status.HELD)
+    # Answers to meetings still ahead are withdrawn; a held meeting's list keeps its
+    # row with the dates of stay (evidence of the mobility) but not the notes,
+    # which can hold health data (diet, accessibility).
+    summary["participations_withdrawn"] = Participation.objects.filter(user=user).exclude(held).delete()[0]
+    Participation.objects.filter(user=user).filter(held).update(notes="")
 
     Person.contact_for.through.objects.filter(person__user=user).delete()
     summary["memberships"] = Membership.objects.filter(user=user).delete()[0]
@@ -250,9 +242,6 @@ def erase_user(user: Any) -> dict[str, Any]:
     user.user_permissions.clear()
 
     _end_sessions(user.pk)
-    # Several rows above changed through update(), which sends no signal; an erasure is
-    # rare, so every cached page goes (projects/pagecache.py).
-    pagecache.bump(pagecache.GLOBAL)
     log.info("Account %s erased at the person's request (name kept: %s)", user.pk, keep_name)
     return summary
 
@@ -271,10 +260,10 @@ def _remove_personal_rows(user: Any) -> dict[str, int]:
         for f in model._meta.get_fields():
             if not (f.is_relation and f.concrete and f.related_model is User) or model is User:
                 continue
-            if f.many_to_many:  # e.g. work-group members, task responsibilities
+            if isinstance(f, models.ManyToManyField):  # e.g. work-group members, task responsibilities
                 through = getattr(model, f.name).through
                 count = through.objects.filter(**{f.m2m_reverse_field_name(): user}).delete()[0]
-            elif f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
+            elif isinstance(f, models.ForeignKey) and f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
                 count = model._default_manager.filter(**{f.name: user}).delete()[0]
             else:
                 continue

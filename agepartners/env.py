@@ -6,6 +6,7 @@ than silently fall back to a default nobody chose.
 from __future__ import annotations
 
 import os
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -69,7 +70,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_settings(url: str, conn_max_age: int = 60) -> dict[str, object]:
+def database_settings(url: str, conn_max_age: int = 60) -> dict[str, Any]:
     """Translate ``DATABASE_URL`` into Django's database dict (PostgreSQL or SQLite only)."""
     import dj_database_url
 

@@ -17,8 +17,7 @@ class UserTimezoneMiddleware:
         tz_name = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            person = getattr(user, "person", None)
-            tz_name = person.time_zone if person else None
+            tz_name = user.person.time_zone
         if tz_name:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(tz_name))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Final
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -90,6 +92,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render through TEMPLATES, so templates/ can correct Django's widget markup
+# (templates/admin/widgets/: labels the admin leaves out).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # --- Database -------------------------------------------------------------
 # The embedded default needs no server: SQLite under var/. Production and the
 # test suite use PostgreSQL through DATABASE_URL.
@@ -100,12 +106,22 @@ if not _DATABASE_URL:
 DATABASES = {"default": database_settings(_DATABASE_URL, env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Covering indexes (INCLUDE) speed up PostgreSQL only; on the embedded SQLite default the
+# index simply has no extra columns, which is harmless, so its warning (W040) is not shown.
+SILENCED_SYSTEM_CHECKS = [] if USES_POSTGRES else ["models.W040"]
 
 # --- Cache ------------------------------------------------------------------
 # allauth's rate limits live in the cache, so it must be a real one.
 _CACHE_URL = env_str("CACHE_URL", "locmem://")
 if _CACHE_URL.startswith("redis://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+    # django-redis, because its IGNORE_EXCEPTIONS keeps logins working while Redis is down
+    # (Django's own RedisCache raises on every call then; agepartners/cache.py says why
+    # add() needs one more answer); short timeouts, so a dead Redis cannot hold a request.
+    CACHES = {"default": {
+        "BACKEND": "agepartners.cache.OutageTolerantRedisCache", "LOCATION": _CACHE_URL,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1},
+    }}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # an outage shows in the log
 elif _CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -148,6 +164,7 @@ LANGUAGES = [
 ]
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["agepartners.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Riga")
@@ -162,12 +179,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Finders stay on so a checkout serves its vendored assets without collectstatic;
 # collectstatic (see README) adds compressed copies for production.
 WHITENOISE_USE_FINDERS = True
+# Files browsers ask for at the site's root (/favicon.ico, /apple-touch-icon.png).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Shared documents and meeting files: outside MEDIA_ROOT (in DEBUG, /media/ serves that to
+# anyone); only the permission-checked download views read them (projects/uploads.py).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "private": {"BACKEND": "projects.uploads.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
 }
-MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# One limit for every upload (documents, meeting files, photos); the web server in front
+# must accept request bodies at least this big.
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
@@ -232,13 +258,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not SECURE_SSL_REDIRECT and env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # The proxy does the redirect to HTTPS; tell check --deploy so.
-    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+    SILENCED_SYSTEM_CHECKS += ["security.W008"]
 
 # --- Content-Security-Policy and hardening (reliability; see docs/reliability.md) ---
 # No inline scripts anywhere (templates put JS in static/js/); styles stay 'self' only,
@@ -273,10 +299,6 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "agepartners"
-# The rate limits live in the cache: with Redis as cache, keep working through a Redis
-# outage on a per-process memory cache (accounts/cache.py) instead of failing every login.
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "accounts.cache.ResilientRedisCache"
 
 LOGGING = {
     "version": 1,
@@ -289,10 +311,5 @@ LOGGING = {
 # --- Portal ----------------------------------------------------------------------------
 # Funding statement required on the Lifelong Learning Programme's public material.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "partners2012")
-# Per-viewer page cache (projects/pagecache.py): the longest a page may lag behind a
-# change no write announces (a meeting starting, a scheduled article going live); 0 = off.
-# Off by default without Redis: a per-process cache cannot tell one web process that
-# another one invalidated a page.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if _CACHE_URL.startswith("redis://") else 0, minimum=0)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)

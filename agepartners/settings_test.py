@@ -11,9 +11,6 @@ os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:2525")
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-# One process (live_server and the Celery worker are threads of it), so its memory cache
-# is one shared truth: the page cache stays on, as in production.
-os.environ.setdefault("PAGE_CACHE_SECONDS", "300")
 os.environ.setdefault("AGEPARTNERS_VAR_DIR", "/tmp/agepartners-test-var")
 
 from agepartners.settings import *  # noqa: E402,F401,F403

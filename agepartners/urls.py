@@ -8,9 +8,11 @@ from agepartners import views
 from allauth.account.decorators import secure_admin_login
 
 # The admin login goes through allauth, so its rate limits apply there too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
 admin.site.site_header = "agepartners"
 admin.site.site_title = "agepartners"
+# The forms need the width (a meeting with its programme inline fits 1280 px); the index lists the models.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -73,8 +73,6 @@ export CELERY_BROKER_URL="redis://127.0.0.1:6379/${REDIS_DB}"
 export CACHE_URL="redis://127.0.0.1:6379/${REDIS_DB}"
 export EMAIL_URL="smtp://127.0.0.1:${SMTP_PORT}"
 export LOG_LEVEL=WARNING
-# First visits: no page cache (before issue 13 it existed; the setting is harmless after).
-export PAGE_CACHE_SECONDS=0
 export BENCH_CACHE="${BENCH_CACHE:-dummy}"
 export BENCH_BASE_URL="http://127.0.0.1:${PORT}"
 export BENCH_WORK_DIR="$WORK"

@@ -15,4 +15,3 @@ STATIC_ROOT = BASE_DIR / "var" / "bench-static"  # noqa: F405
 # reused by the next (BENCH_CACHE=redis keeps the portal's own cache, to compare).
 if os.environ.get("BENCH_CACHE", "dummy") == "dummy":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    PAGE_CACHE_SECONDS = 0

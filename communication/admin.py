@@ -1,18 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from communication.models import Activity, Document, DocumentVersion, NotificationPreference, Post, Thread
-from projects import pagecache
-from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
-
-register_scope(Thread, "project")
-register_scope(Post, "thread__project")
-register_scope(Document, "project")
-register_scope(DocumentVersion, "document__project")
-register_scope(Activity, "project")
-register_scope(NotificationPreference, "project")
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline
 
 
 class PostInline(ScopedInline, admin.StackedInline):
@@ -33,26 +27,22 @@ class ThreadAdmin(ProjectScopedAdmin):
     actions = ["pin", "close"]
 
     @admin.action(description=_("Pin the selected discussions"))
-    def pin(self, request, queryset):  # type: ignore[no-untyped-def]
-        projects = set(queryset.values_list("project_id", flat=True))
+    def pin(self, request: HttpRequest, queryset: QuerySet[Thread]) -> None:
         queryset.update(is_pinned=True)
-        pagecache.bump(*(pagecache.project_scope(p) for p in projects))
 
     @admin.action(description=_("Close the selected discussions"))
-    def close(self, request, queryset):  # type: ignore[no-untyped-def]
-        projects = set(queryset.values_list("project_id", flat=True))
+    def close(self, request: HttpRequest, queryset: QuerySet[Thread]) -> None:
         queryset.update(is_closed=True)
-        pagecache.bump(*(pagecache.project_scope(p) for p in projects))
 
 
 class VersionInline(ScopedInline, admin.TabularInline):
     model = DocumentVersion
     extra = 0
-    fields = ["number", "file_name", "size", "content_type", "comment", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ["number", "file_name", "size", "content_type", "comment", "uploaded_by", "uploaded_at"]
+    fields = [*readonly_fields]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # new versions go through the portal, where the file is checked
 
 
@@ -65,7 +55,7 @@ class DocumentAdmin(ProjectScopedAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at", "current_version"]
     inlines = [VersionInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # uploads are checked in the portal's form
 
 
@@ -76,7 +66,7 @@ class ActivityAdmin(ProjectScopedAdmin):
     list_select_related = ["project", "actor"]
     readonly_fields = ["project", "work_group", "kind", "actor", "key", "title", "titles", "url", "at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

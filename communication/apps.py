@@ -7,6 +7,4 @@ class CommunicationConfig(AppConfig):
     verbose_name = _("Communication")
 
     def ready(self) -> None:
-        from communication import signals
-
-        signals.connect()
+        from communication import signals  # noqa: F401  (connects the activity feed's receivers)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from communication.services import activity_feed
+from communication.activity import activity_feed
 from projects import permissions
 
 PANEL_ROWS = 8
@@ -18,4 +18,4 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     if not projects:
         return None
     activities = list(activity_feed(request.user)[:PANEL_ROWS])
-    return {"template": "communication/dashboard_panel.html", "context": {"activities": activities, "projects": projects}}
+    return {"activities": activities, "projects": projects}

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from communication import services
+from communication import discussions, documents
 from communication.models import Document, NotificationPreference, Thread
+from projects.demo_dates import moved
 
 # (author key, seed date, local time, time zone, text)
 Reply = tuple[str, date, time, str, str]
@@ -46,8 +47,8 @@ THREADS: list[dict[str, Any]] = [
             "and her colleagues for hosting us.\n\n"
             "What we agreed:\n\n"
             "- the work groups are formed and have their first tasks and deadlines;\n"
-            "- the skills analysis questionnaire goes out by **26 October**;\n"
-            "- the next partner meeting is planned for April.\n\n"
+            "- the skills analysis questionnaire goes out by **{en@2012-10-26|dm}**;\n"
+            "- the next partner meeting is planned for {en@2013-04-18|month}.\n\n"
             "The work programme is under *Documents*. Let us keep in touch here every day!"
         ),
         "replies": [
@@ -75,8 +76,8 @@ THREADS: list[dict[str, Any]] = [
         "body": (
             "Dear colleagues,\n\n"
             "the first draft of the skills analysis questionnaire is under *Documents* (version 1). "
-            "Please write your comments here by **19 October**, so that the final version can go out "
-            "on 26 October.\n\n"
+            "Please write your comments here by **{en@2012-10-19|dm}**, so that the final version can go out "
+            "on {en@2012-10-26|dm}.\n\n"
             "@marco.bianchi, could Ferrara look at the questions on teaching methods?"
         ),
         "replies": [
@@ -89,26 +90,26 @@ THREADS: list[dict[str, Any]] = [
             ("assistant", date(2012, 10, 19), time(15, 30), "Europe/Riga",
              "Thank you, @marco.bianchi and @katrin.hoffmann! Version 2 is uploaded, question 7 is shorter now."),
             ("latvia", date(2012, 10, 22), time(12, 0), "Europe/Riga",
-             "Anketas tulkojums latviešu valodā būs gatavs līdz 24. oktobrim."),
+             "Anketas tulkojums latviešu valodā būs gatavs līdz {lv@2012-10-24|dm|dat}."),
         ],
     },
     {
-        "title": "Planning the April partner meeting",
+        "title": "Planning the next partner meeting",
         "author": "coordinator", "when": (date(2012, 11, 5), time(11, 0), "Europe/Riga"),
         "pinned": False, "closed": False, "work_group": False,
         "body": (
-            "The next partner meeting is planned for April. Please write which weeks do not suit your "
-            "organisation (mind the Easter holidays), so that we can fix the dates before Christmas."
+            "The next partner meeting is planned for {en@2013-04-18|month}. Please write which weeks do not suit "
+            "your organisation (mind your public holidays), so that we can fix the dates soon."
         ),
         "replies": [
             ("denmark", date(2012, 11, 5), time(14, 25), "Europe/Copenhagen",
-             "Uge 15 passer ikke for Vejle Kommune, ellers er alle datoer fine."),
+             "Den første uge i måneden passer ikke for Vejle Kommune, ellers er alle datoer fine."),
             ("hungary", date(2012, 11, 6), time(9, 40), "Europe/Budapest",
-             "Nekünk április második fele lenne a legjobb."),
+             "Nekünk {hu@2013-04-18|month} második fele lenne a legjobb."),
             ("magdeburg", date(2012, 11, 6), time(10, 15), "Europe/Berlin",
-             "Für uns passt jede Woche außer der Osterwoche."),
+             "Für uns passt jede Woche außer der ersten des Monats."),
             ("italy", date(2012, 11, 7), time(18, 0), "Europe/Rome",
-             "Per noi va bene qualsiasi settimana dopo Pasqua."),
+             "Per noi va bene qualsiasi settimana dopo la prima del mese."),
         ],
     },
 ]
@@ -117,7 +118,7 @@ THREADS: list[dict[str, Any]] = [
 DOCUMENTS: list[dict[str, Any]] = [
     {
         "title": "Work programme of the Magdeburg partner meeting", "language": "en", "work_group": False,
-        "description": "Programme of the first partner meeting, 3-5 October 2012, as agreed with all partners.",
+        "description": "Programme of the first partner meeting, {en@2012-10-03|full} to {en@2012-10-05|full}, as agreed with all partners.",
         "versions": [
             ("magdeburg", date(2012, 9, 20), time(10, 0), "Europe/Berlin", "work-programme-magdeburg.pdf", "pdf",
              "Work programme - first partner meeting, Magdeburg\nDay 1: welcome, partner presentations\n"
@@ -125,7 +126,7 @@ DOCUMENTS: list[dict[str, Any]] = [
              "Programme sent with the invitation"),
             ("magdeburg", date(2012, 10, 8), time(12, 0), "Europe/Berlin", "work-programme-magdeburg.pdf", "pdf",
              "Work programme - first partner meeting, Magdeburg (as held)\nDay 1: welcome, partner presentations\n"
-             "Day 2: work groups - skills, methods, learning content\nDay 3: tasks, deadlines, next meeting in April",
+             "Day 2: work groups - skills, methods, learning content\nDay 3: tasks, deadlines, next meeting in {en@2013-04-18|month}",
              "As held, with the agreed next steps"),
         ],
     },
@@ -206,31 +207,32 @@ def seed(ctx: Any) -> None:
         if Thread.objects.filter(project=project, title=spec["title"]).exists():
             continue
         seed_date, at, tz = spec["when"]
-        thread = services.start_thread(
-            project, users[spec["author"]], spec["title"], spec["body"],
+        thread = discussions.start_thread(
+            project, users[spec["author"]], spec["title"], moved(spec["body"], "en", ctx.offset),
             work_group=work_group if spec["work_group"] else None, at=ctx.moment(seed_date, at, tz), notify=False,
         )
         for author, day, at_time, reply_tz, text in spec["replies"]:
-            services.reply(thread, users[author], text, at=ctx.moment(day, at_time, reply_tz), notify=False)
-        services.set_pinned(thread, spec["pinned"])
-        services.set_closed(thread, spec["closed"])
+            discussions.reply(thread, users[author], moved(text, "en", ctx.offset), at=ctx.moment(day, at_time, reply_tz), notify=False)
+        discussions.set_pinned(thread, spec["pinned"])
+        discussions.set_closed(thread, spec["closed"])
 
     for spec in DOCUMENTS:
         if Document.objects.filter(project=project, title=spec["title"]).exists():
             continue
         document = None
         for author, day, at_time, tz, file_name, kind, text, comment in spec["versions"]:
+            text = moved(text, "en", ctx.offset)
             content = simple_pdf(text) if kind == "pdf" else text.encode("utf-8")
             upload = SimpleUploadedFile(file_name, content)
             when = ctx.moment(day, at_time, tz)
             if document is None:
-                document = services.add_document(
-                    project, users[author], title=spec["title"], upload=upload, description=spec["description"],
+                document = documents.add_document(
+                    project, users[author], title=spec["title"], upload=upload, description=moved(spec["description"], "en", ctx.offset),
                     language=spec["language"], work_group=work_group if spec["work_group"] else None,
                     comment=comment, at=when, notify=False,
                 )
             else:
-                services.add_version(document, users[author], upload, comment=comment, at=when, notify=False)
+                documents.add_version(document, users[author], upload, comment=comment, at=when, notify=False)
 
     # As Mette wrote: Vejle reads a daily digest.
     NotificationPreference.objects.update_or_create(

@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from communication.models import NotificationPreference
-from communication.uploads import allowed_extensions_text, check_upload, max_upload_bytes
+from projects.uploads import allowed_extensions_text, check_upload, max_upload_bytes
 from projects.models import Project
 
 BODY_HELP = _(

@@ -53,7 +53,10 @@ def mentioned_handles(text: str) -> set[str]:
 
 
 class _MentionProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # noqa: N802 (Markdown API)
+    # Markdown's InlineProcessor itself changes the signature of Pattern.handleMatch.
+    def handleMatch(  # type: ignore[override]  # noqa: N802 (Markdown API)
+        self, m: re.Match[str], data: str,
+    ) -> tuple[etree.Element, int, int]:
         el = etree.Element("span")
         el.set("class", "mention")
         el.text = "@" + m.group(1)

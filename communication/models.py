@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,38 +15,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
+from projects.uploads import private_storage
 
 # Authors may correct a post for this long; later corrections are new replies, so a
 # discussion that others have already answered does not change under their feet.
 EDIT_WINDOW = timedelta(minutes=30)
-
-
-def private_root() -> Path:
-    """Documents live outside MEDIA_ROOT: nothing serves them except the permission-checked
-    download view (in DEBUG, /media/ serves MEDIA_ROOT to anyone)."""
-    configured = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "private"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Reads its root from the settings at each use, so a test or a deployment that
-    changes PRIVATE_MEDIA_ROOT is obeyed."""
-
-    @property  # type: ignore[override]
-    def base_location(self) -> str:
-        return str(private_root())
-
-    @property  # type: ignore[override]
-    def location(self) -> str:
-        import os
-
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: str | None) -> str:  # type: ignore[override]
-        raise ValueError("Private files have no public URL; use the download view.")
-
-
-private_storage = PrivateStorage()
 
 
 class Thread(models.Model):

@@ -1,5 +1,5 @@
 """Pages of the communication platform. Thin: objects come through projects.permissions,
-changes go through communication.services."""
+changes go through communication.discussions, .documents and .notifications."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communication import services
+from agepartners.http import AuthenticatedHttpRequest
+from communication import discussions, notifications
+from communication.activity import activity_feed
+from communication.documents import add_document, add_version
 from communication.forms import DocumentForm, PostForm, PreferenceForm, ThreadForm, VersionForm
 from communication.markup import handle_for
 from communication.models import EDIT_WINDOW, Document, DocumentVersion, NotificationPreference, Post, Thread
@@ -52,7 +55,7 @@ def _thread_qs() -> Any:
 
 
 def _mention_hints(project: Project) -> list[str]:
-    handles = services.mention_directory(project)
+    handles = discussions.mention_directory(project)
     return sorted(handles)
 
 
@@ -98,7 +101,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
         initial["work_group"] = work_group.pk
     form = ThreadForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
-        thread = services.start_thread(
+        thread = discussions.start_thread(
             project, request.user, form.cleaned_data["title"], form.cleaned_data["body"],
             work_group=form.cleaned_data["work_group"],
         )
@@ -114,7 +117,7 @@ def _thread_for(request: HttpRequest, pk: int) -> Thread:
 
 
 @login_required
-def thread_detail(request: HttpRequest, pk: int, form: PostForm | None = None) -> HttpResponse:
+def thread_detail(request: AuthenticatedHttpRequest, pk: int, form: PostForm | None = None) -> HttpResponse:
     thread = _thread_for(request, pk)
     posts = thread.posts.select_related("author__person__organisation")
     page = _page(request, posts, POSTS_PER_PAGE)
@@ -133,7 +136,7 @@ def thread_detail(request: HttpRequest, pk: int, form: PostForm | None = None) -
 
 @login_required
 @require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     _require_contributor(request, thread.project_id)
     if thread.is_closed:
@@ -143,8 +146,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return thread_detail(request, pk, form=form)
     try:
-        post = services.reply(thread, request.user, form.cleaned_data["body"])
-    except services.ThreadClosed:
+        post = discussions.reply(thread, request.user, form.cleaned_data["body"])
+    except discussions.ThreadClosed:
         messages.error(request, _("This discussion was closed while you were writing; your reply was not added."))
         return thread_detail(request, pk, form=form)
     messages.success(request, _("Your reply has been posted."))
@@ -177,8 +180,8 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PostForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_post(post, form.cleaned_data["body"])
-        except services.EditWindowClosed:
+            discussions.edit_post(post, form.cleaned_data["body"])
+        except discussions.EditWindowClosed:
             messages.error(request, too_late)
             return redirect(post.thread)
         messages.success(request, _("Your post has been updated."))
@@ -197,16 +200,16 @@ def thread_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     action = request.POST.get("action")
     if action == "pin":
-        services.set_pinned(thread, True)
+        discussions.set_pinned(thread, True)
         messages.success(request, _("The discussion is pinned to the top of the list."))
     elif action == "unpin":
-        services.set_pinned(thread, False)
+        discussions.set_pinned(thread, False)
         messages.success(request, _("The discussion is no longer pinned."))
     elif action == "close":
-        services.set_closed(thread, True)
+        discussions.set_closed(thread, True)
         messages.success(request, _("The discussion is closed; nobody can reply any more."))
     elif action == "reopen":
-        services.set_closed(thread, False)
+        discussions.set_closed(thread, False)
         messages.success(request, _("The discussion is open for replies again."))
     else:
         messages.error(request, _("Unknown action."))
@@ -218,7 +221,7 @@ def thread_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     following = request.POST.get("follow") == "1"
-    services.set_following(thread, request.user, following)
+    discussions.set_following(thread, request.user, following)
     if following:
         messages.success(request, _("You will be told about new replies."))
     else:
@@ -239,17 +242,17 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def document_create(request: HttpRequest, slug: str) -> HttpResponse:
+def document_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     _require_contributor(request, project.pk)
-    initial: dict[str, Any] = {"language": getattr(getattr(request.user, "person", None), "language", "en")}
+    initial: dict[str, Any] = {"language": request.user.person.language}
     work_group = _work_group_filter(request, project)
     if work_group is not None:
         initial["work_group"] = work_group.pk
     form = DocumentForm(request.POST or None, request.FILES or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        document = services.add_document(
+        document = add_document(
             project, request.user, title=data["title"], upload=data["file"], description=data["description"],
             language=data["language"], work_group=data["work_group"], comment=data["comment"],
         )
@@ -281,7 +284,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST, request.FILES)
     if not form.is_valid():
         return document_detail(request, pk, form=form)
-    version = services.add_version(document, request.user, form.cleaned_data["file"], comment=form.cleaned_data["comment"])
+    version = add_version(document, request.user, form.cleaned_data["file"], comment=form.cleaned_data["comment"])
     messages.success(request, _("Version %(number)s is now the current version; earlier versions are kept below.")
                      % {"number": version.number})
     return redirect(document)
@@ -323,12 +326,12 @@ def version_download(request: HttpRequest, pk: int, number: int) -> FileResponse
 @login_required
 def activity(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
-    page = _page(request, services.activity_feed(request.user, project), ACTIVITY_PER_PAGE)
+    page = _page(request, activity_feed(request.user, project), ACTIVITY_PER_PAGE)
     return render(request, "communication/activity.html", {"project": project, "page": page})
 
 
 @login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     projects = list(permissions.member_projects(request.user).order_by("title"))
     current = dict(
         NotificationPreference.objects.filter(user=request.user, project__in=projects).values_list("project_id", "mode")
@@ -342,10 +345,9 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         forms.append((project, form))
     if request.method == "POST" and all(form.is_valid() for _p, form in forms):
         for project, form in forms:
-            services.set_preference(request.user, project, form.cleaned_data["mode"])
+            notifications.set_preference(request.user, project, form.cleaned_data["mode"])
         messages.success(request, _("Your notification settings have been saved."))
         return redirect("communication:notification_settings")
-    person = getattr(request.user, "person", None)
     return render(request, "communication/notification_settings.html", {
-        "forms": forms, "person": person, "handle": handle_for(request.user.first_name, request.user.last_name, request.user.email),
+        "forms": forms, "person": request.user.person, "handle": handle_for(request.user.first_name, request.user.last_name, request.user.email),
     })

@@ -78,7 +78,7 @@ def seed(stack: Stack) -> tuple[list[Partner], str]:
     django.setup()
     from django.utils import timezone
 
-    from communication import services as communication
+    from communication import discussions
     from meetings.models import Meeting
     from projects.models import Organisation, Partner as PartnerRow, Project
     from projects.services import add_membership, create_user
@@ -116,7 +116,7 @@ def seed(stack: Stack) -> tuple[list[Partner], str]:
                                    created_by=coordinator)
         task.responsible_people.add(user)
         if i % THREAD_GROUP == 0:
-            thread = communication.start_thread(project, user, f"Study visit topic {i // THREAD_GROUP}", "Ideas welcome.", notify=False)
+            thread = discussions.start_thread(project, user, f"Study visit topic {i // THREAD_GROUP}", "Ideas welcome.", notify=False)
             threads.append(thread.pk)
         partners.append(Partner(i, user.email, task.pk, threads[-1], meeting.pk))
     from django.db import connection

@@ -19,17 +19,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from meetings import services
+from meetings import exports, invitations, services
 from meetings.forms import AttachmentAdminForm
 from meetings.models import AgendaItem, Attachment, Decision, Meeting, Participation
 from meetings.views import csv_response
-from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
-
-register_scope(Meeting, "project")
-register_scope(AgendaItem, "meeting__project")
-register_scope(Participation, "meeting__project")
-register_scope(Attachment, "meeting__project")
-register_scope(Decision, "meeting__project")
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline
 
 
 def _https_urls(field: Any, **kwargs: Any) -> Any:
@@ -59,15 +53,15 @@ class MeetingAdminForm(forms.ModelForm):
             self.initial.update(start_day=start.date(), start_time=start.time(), end_day=end.date(), end_time=end.time())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         try:
             tz = zoneinfo.ZoneInfo(data.get("venue_time_zone") or "UTC")
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return data
-        parts = [data.get(k) for k in ("start_day", "start_time", "end_day", "end_time")]
-        if all(p is not None for p in parts):
-            starts = datetime.combine(parts[0], parts[1], tzinfo=tz)
-            ends = datetime.combine(parts[2], parts[3], tzinfo=tz)
+        if all(data.get(k) is not None for k in ("start_day", "start_time", "end_day", "end_time")):
+            starts = datetime.combine(data["start_day"], data["start_time"], tzinfo=tz)
+            ends = datetime.combine(data["end_day"], data["end_time"], tzinfo=tz)
             if ends <= starts:
                 self.add_error("end_time", _("The meeting must end after it starts."))
             else:
@@ -79,11 +73,7 @@ class AgendaItemInline(ScopedInline, admin.TabularInline):
     model = AgendaItem
     extra = 1
     fields = ["order", "day", "start_time", "title", "description", "responsible_organisation", "work_group"]
-
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["description"].widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
-        return formset
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}  # a table row
 
 
 class ParticipationInline(ScopedInline, admin.TabularInline):
@@ -92,13 +82,10 @@ class ParticipationInline(ScopedInline, admin.TabularInline):
     fields = ["user", "response", "arrival_date", "departure_date", "notes", "attended", "invited_at", "responded_at"]
     readonly_fields = ["invited_at", "responded_at"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("user")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["notes"].widget = forms.Textarea(attrs={"rows": 1, "cols": 30})
-        return formset
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Participation]:
+        return super().get_queryset(request).select_related("user")
 
 
 class DecisionInline(ScopedInline, admin.StackedInline):
@@ -186,14 +173,14 @@ class MeetingAdmin(ProjectScopedAdmin):
                     messages.WARNING,
                 )
                 continue
-            result = services.send_invitations(meeting)
+            result = invitations.send_invitations(meeting)
             self.message_user(request, _(
                 "“%(title)s”: %(queued)d invitation(s) queued, %(already)d person(s) already invited for this date."
             ) % {"title": meeting.title, "queued": result.queued, "already": result.already}, messages.SUCCESS)
 
     @admin.action(description=_("Export the attendance list (CSV)"))
     def export_attendance(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> HttpResponse:
-        return csv_response(services.attendance_csv(queryset.order_by("starts_at")), "attendance.csv")
+        return csv_response(exports.attendance_csv(queryset.order_by("starts_at")), "attendance.csv")
 
     @admin.action(description=_("Duplicate as the start of the next meeting"))
     def duplicate_as_next(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> HttpResponse | None:

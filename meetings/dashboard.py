@@ -27,4 +27,4 @@ def panel(request: HttpRequest) -> dict[str, Any] | None:
     labels = dict(Participation.Response.choices)
     for meeting in meetings:
         meeting.my_response_label = labels.get(meeting.my_response or Participation.Response.NO_ANSWER)
-    return {"template": "meetings/dashboard_panel.html", "context": {"meetings": meetings}}
+    return {"meetings": meetings}

@@ -42,7 +42,7 @@ FIRST_DECISIONS = [
      "Two examples per partner, in English, with contact people.", "magdeburg", "magdeburg", date(2013, 1, 31)),
     ("The coordinator publishes the project website and the dissemination plan",
      "", "latvia", "latvia", date(2012, 11, 30)),
-    ("The second partner meeting takes place in Eger, Hungary, in April",
+    ("The second partner meeting takes place in Eger, Hungary",
      "The Hungarian partner proposes dates and the programme.", "hungary", "hungary", None),
 ]
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Attachment, Meeting, Participation
-from meetings.uploads import inspect_upload
+from projects.uploads import check_upload
 
 
 class DateInput(forms.DateInput):
@@ -39,7 +39,8 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         arrival, departure = data.get("arrival_date"), data.get("departure_date")
         if data.get("response") == Participation.Response.NOT_ATTENDING:
             return data
@@ -62,11 +63,12 @@ class UploadForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload is not None and data.get("kind"):
             try:
-                inspect_upload(upload, data["kind"])
+                check_upload(upload, photo=data["kind"] == Attachment.Kind.PHOTO)
             except forms.ValidationError as exc:
                 self.add_error("file", exc)
         return data
@@ -81,15 +83,16 @@ class AttachmentAdminForm(forms.ModelForm):
         widgets = {"file": forms.FileInput}  # private storage: no public URL to link (the default widget crashed)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload is not None and "file" in self.changed_data and data.get("kind"):
             try:
-                detected = inspect_upload(upload, data["kind"])
+                checked = check_upload(upload, photo=data["kind"] == Attachment.Kind.PHOTO)
             except forms.ValidationError as exc:
                 self.add_error("file", exc)
             else:
-                self.instance.original_name = detected.safe_name
-                self.instance.content_type = detected.content_type
-                self.instance.size = detected.size
+                self.instance.original_name = checked.name
+                self.instance.content_type = checked.content_type
+                self.instance.size = checked.size
         return data

@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from pathlib import Path, PurePath
+from datetime import datetime
+from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from projects.models import TIME_ZONE_CHOICES, Organisation, Project
+from projects.models import TIME_ZONE_CHOICES, Organisation, Project, country_name
+from projects.uploads import private_storage
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class Meeting(models.Model):
@@ -57,6 +62,9 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not a column: the viewer's answer, set on the meetings of a list by meetings.views.
+    my_response_label: StrOrPromise | None
+
     class Meta:
         ordering = ["starts_at"]
         verbose_name = _("meeting")
@@ -74,22 +82,22 @@ class Meeting(models.Model):
         return zoneinfo.ZoneInfo(self.venue_time_zone)
 
     @property
-    def local_starts_at(self):  # noqa: ANN201 - aware datetime
+    def local_starts_at(self) -> datetime:
         return timezone.localtime(self.starts_at, self.venue_tz)
 
     @property
-    def local_ends_at(self):  # noqa: ANN201
+    def local_ends_at(self) -> datetime:
         return timezone.localtime(self.ends_at, self.venue_tz)
 
     @property
     def place(self) -> str:
-        parts = [p for p in (self.venue, self.city, str(self.country.name) if self.country else "") if p]
+        parts = [p for p in (self.venue, self.city, country_name(self.country)) if p]
         return ", ".join(parts)
 
-    def has_started(self, now=None) -> bool:  # noqa: ANN001
+    def has_started(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.starts_at
 
-    def is_past(self, now=None) -> bool:  # noqa: ANN001
+    def is_past(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.ends_at
 
     @property
@@ -199,34 +207,11 @@ class Decision(models.Model):
         errors = {}
         if self.work_group_id and not self.deadline:
             errors["deadline"] = _("A decision that creates a task needs a deadline.")
-        if self.work_group_id and self.meeting_id and self.work_group.project_id != self.meeting.project_id:
+        if (self.work_group_id and self.meeting_id and self.work_group is not None
+                and self.work_group.project_id != self.meeting.project_id):
             errors["work_group"] = _("Choose a work group of this meeting's project.")
         if errors:
             raise ValidationError(errors)
-
-
-class PrivateStorage(FileSystemStorage):
-    """Meeting files live outside MEDIA_ROOT: only the members-only views serve them."""
-
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        root = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.VAR_DIR) / "private"
-        return str(root)
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return str(Path(self.base_location).resolve())
-
-    @property
-    def base_url(self) -> None:  # type: ignore[override]
-        return None
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage() -> PrivateStorage:
-    return _private_storage
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -263,7 +248,7 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.caption or self.original_name or self.file.name
+        return self.caption or self.original_name or str(self.file.name)
 
     @property
     def is_photo(self) -> bool:

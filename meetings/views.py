@@ -1,27 +1,26 @@
 """Partners' pages for meetings. Objects come through projects.permissions; forbidden is 404."""
 from __future__ import annotations
 
-from functools import lru_cache
+import hashlib
 from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
-from django.utils.safestring import SafeString
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 
-from meetings import services
+from agepartners.http import AuthenticatedHttpRequest
+from meetings import calendar as ical  # the module; `calendar` below is the page
+from meetings import exports, invitations, services
 from meetings.forms import AnswerForm, UploadForm
 from meetings.models import Attachment, Meeting, Participation
 from projects import permissions
 from projects.models import Person, Project
-from projects.services import ensure_person
-from projects.pagecache import cached_page
 
 
 def _answer_subquery(user: Any) -> Subquery:
@@ -29,7 +28,6 @@ def _answer_subquery(user: Any) -> Subquery:
 
 
 @login_required
-@cached_page()
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = list(
@@ -54,19 +52,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page()
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_for_member_or_404(
         Meeting.objects.select_related("project", "host_organisation").defer(*_PROJECT_TEXTS), request.user, pk=pk
     )
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
-
-
-@lru_cache(maxsize=16)
-def _blank_upload_fields(language: str | None) -> SafeString:
-    """An unbound UploadForm's fields: the same markup for everyone in a language, and
-    rendering four widgets through the form templates costs more than the agenda."""
-    return UploadForm().as_div()
 
 
 # What the "who is coming" list and the answer card read of each participation.
@@ -95,15 +85,16 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
     coming = [p for p in participations if p.response == Participation.Response.ATTENDING]
     by_organisation = [
         (org, list(group))
-        for org, group in groupby(coming, key=lambda p: getattr(getattr(p.user, "person", None), "organisation", None))
+        for org, group in groupby(coming, key=lambda p: p.user.person.organisation)
     ]
     attachments = list(
         permissions.meeting_attachments_visible(meeting.attachments.all(), user, meeting.project_id)
         .select_related("uploaded_by")
     )
     can_answer = permissions.can_answer_meeting(user, meeting)
+    is_coordinator = permissions.is_coordinator(user, meeting.project_id)
     if form is None and can_answer and meeting.accepts_answers:
-        initial = {"response": mine.response if mine and mine.response != Participation.Response.NO_ANSWER else None}
+        initial: dict[str, Any] = {"response": mine.response if mine and mine.response != Participation.Response.NO_ANSWER else None}
         if mine:
             initial.update(arrival_date=mine.arrival_date, departure_date=mine.departure_date, notes=mine.notes)
         form = AnswerForm(initial=initial, meeting=meeting)
@@ -124,10 +115,14 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         "photos": [a for a in attachments if a.is_photo],
         "documents": [a for a in attachments if not a.is_photo],
         "can_answer": can_answer,
-        "is_coordinator": permissions.is_coordinator(user, meeting.project_id),
+        "is_coordinator": is_coordinator,
+        # What the host must know (meals, access): for coordinators only, never on the sheet.
+        "host_notes": [
+            p for p in participations
+            if is_coordinator and p.notes.strip() and p.response != Participation.Response.NOT_ATTENDING
+        ],
         "form": form,
         "upload_form": upload_form or (UploadForm() if can_answer else None),
-        "upload_fields": _blank_upload_fields(translation.get_language()) if upload_form is None and can_answer else None,
         "viewer_tz": viewer_tz,
         "same_tz": meeting.local_starts_at.utcoffset() == timezone.localtime(meeting.starts_at).utcoffset()
         and meeting.local_ends_at.utcoffset() == timezone.localtime(meeting.ends_at).utcoffset(),
@@ -166,14 +161,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Your answer was not saved. Please correct the marked fields."))
         return render(request, "meetings/detail.html", _detail_context(request, meeting, form=form), status=400)
     try:
-        participation = services.answer_invitation(
+        participation = invitations.answer_invitation(
             meeting, request.user,
             response=form.cleaned_data["response"],
             arrival_date=form.cleaned_data["arrival_date"],
             departure_date=form.cleaned_data["departure_date"],
             notes=form.cleaned_data["notes"],
         )
-    except services.AnswersClosed:
+    except invitations.AnswersClosed:
         _closed_message(request, meeting)
         return redirect("meetings:detail", pk=meeting.pk)
     messages.success(request, _("Thank you, your answer is saved: %(answer)s.") % {"answer": participation.get_response_display()})
@@ -189,7 +184,7 @@ def meeting_url_path(meeting: Meeting) -> str:
 @login_required
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_for_member_or_404(Meeting.objects.select_related("project"), request.user, pk=pk)
-    response = HttpResponse(services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ical.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 
@@ -263,7 +258,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _coordinated_meeting(request, pk)
     return render(request, "meetings/attendance.html", {
         "meeting": meeting,
-        "participations": services.attendance_participations(meeting),
+        "participations": exports.attendance_participations(meeting),
         "blank_rows": range(5),
     })
 
@@ -271,7 +266,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _coordinated_meeting(request, pk)
-    return csv_response(services.attendance_csv([meeting]), f"attendance-{meeting.pk}.csv")
+    return csv_response(exports.attendance_csv([meeting]), f"attendance-{meeting.pk}.csv")
 
 
 def csv_response(content: str, filename: str) -> HttpResponse:
@@ -282,15 +277,14 @@ def csv_response(content: str, filename: str) -> HttpResponse:
 
 
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
-    person = ensure_person(request.user)
-    return render(request, "meetings/calendar.html", {"feed_url": services.feed_url(person)})
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "meetings/calendar.html", {"feed_url": ical.feed_url(request.user.person)})
 
 
 @login_required
 @require_POST
-def renew_token(request: HttpRequest) -> HttpResponse:
-    services.renew_calendar_token(ensure_person(request.user))
+def renew_token(request: AuthenticatedHttpRequest) -> HttpResponse:
+    ical.renew_calendar_token(request.user.person)
     messages.success(request, _("Your calendar address was renewed. The old address no longer works: update it in your calendar program."))
     return redirect("meetings:calendar")
 
@@ -300,16 +294,33 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         person = Person.objects.select_related("user").get(calendar_token=token, user__is_active=True)
     except Person.DoesNotExist:
         raise Http404 from None
-    response = HttpResponse(services.personal_feed_cached(person), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="agepartners.ics"'
-    response["Cache-Control"] = "private, max-age=900"
-    return response
+
+    # Calendar programs poll the feed every few minutes: answer "unchanged" (304) from a
+    # fingerprint of its rows, without serialising a few hundred events each time.
+    @condition(etag_func=lambda request: _feed_etag(person))
+    def respond(request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(ical.personal_feed(person), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="agepartners.ics"'
+        response["Cache-Control"] = "private, max-age=900"
+        return response
+
+    return respond(request)
+
+
+def _feed_etag(person: Person) -> str:
+    """What the feed shows changes one of these: the person's name or language, or the
+    number, ids or latest change of the meetings and tasks in it (two aggregate queries)."""
+    parts: list[Any] = [person.pk, person.calendar_token, person.language, person.full_name]
+    for qs in (ical.feed_meetings(person.user), ical.feed_tasks(person.user)):
+        stats = qs.order_by().values("pk", "updated_at").aggregate(n=Count("pk"), last=Max("updated_at"), ids=Sum("pk"))
+        parts += [stats["n"], stats["last"].isoformat() if stats["last"] else "", stats["ids"]]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @login_required
 def mobility(request: HttpRequest, slug: str) -> HttpResponse:
     project = permissions.get_for_coordinator_or_404(Project.objects.all(), request.user, path="", slug=slug)
-    rows = services.mobility_counts(project)
+    rows = exports.mobility_counts(project)
     return render(request, "meetings/mobility.html", {
         "project": project,
         "rows": rows,

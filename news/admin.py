@@ -14,10 +14,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from news import services
 from news.models import Article, NewsSubscription, missing_language_q
-from projects.permissions import ProjectScopedAdmin, register_scope
-
-register_scope(Article, "project")
-register_scope(NewsSubscription, "project")
+from projects.admin_scope import ProjectScopedAdmin, admin_user
 
 
 class MissingLanguageFilter(admin.SimpleListFilter):
@@ -101,15 +98,14 @@ class ArticleAdmin(ProjectScopedAdmin, TranslationAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
-        initial.setdefault("author", request.user.pk)
-        language = getattr(getattr(request.user, "person", None), "language", None)
-        if language:
-            initial.setdefault("original_language", language)
+        user = admin_user(request)
+        initial.setdefault("author", str(user.pk))
+        initial.setdefault("original_language", user.person.language)
         return initial
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         if obj.author_id is None and not change:
-            obj.author = request.user
+            obj.author = admin_user(request)
         super().save_model(request, obj, form, change)
         services.queue_notification(obj)
 

@@ -12,7 +12,4 @@ def panel(request: HttpRequest) -> dict | None:
         return None
     lang = translation.get_language()
     articles = selectors.latest_for_member(request.user, limit=5)
-    return {
-        "template": "news/dashboard_panel.html",
-        "context": {"news_items": [(a, a.localized(lang)) for a in articles]},
-    }
+    return {"news_items": [(a, a.localized(lang)) for a in articles]}

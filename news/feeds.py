@@ -1,7 +1,7 @@
 """RSS and Atom feeds of public news, one per language (the URL's language prefix).
 
 Only live public articles of public projects appear; members-only news never does.
-An article missing in the feed's language is given in its original language, with a note.
+An article missing in the feed's language is given in English or its original language, with a note.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ FEED_SIZE = 30
 
 
 class LatestNewsRss(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         # The feed's language is the one of its URL prefix.
@@ -55,9 +55,9 @@ class LatestNewsRss(Feed):
         article, text = item
         parts = []
         if text.body.fallback:
-            language = language_name(text.original_language)
+            language = language_name(text.shown_language)
             parts.append("<p><em>%s</em></p>" % escape(
-                _("Not yet translated into this language; shown in the original language, %(language)s.")
+                _("Not yet translated into this language; shown in %(language)s.")
                 % {"language": language}
             ))
         if text.summary.value:
@@ -69,7 +69,11 @@ class LatestNewsRss(Feed):
         return item[0].get_absolute_url()
 
     def item_guid(self, item: tuple[Article, Any]) -> str:
-        return item[0].get_absolute_url()
+        # Absolute: Atom forbids a relative <id>, and an RSS reader treats a guid that is a
+        # permalink as the article's address (the same one item_link gives, with the domain).
+        return settings.SITE_URL.rstrip("/") + item[0].get_absolute_url()
+
+    item_guid_is_permalink = True
 
     def item_pubdate(self, item: tuple[Article, Any]) -> datetime:
         return item[0].publish_at
@@ -77,8 +81,9 @@ class LatestNewsRss(Feed):
     def item_updateddate(self, item: tuple[Article, Any]) -> datetime:
         return max(item[0].updated_at, item[0].publish_at)
 
-    def item_author_name(self, item: tuple[Article, Any]) -> str:
-        return plain_text(item[0].prepared_by_name)
+    def item_author_name(self, item: tuple[Article, Any]) -> str | None:
+        # None, not "": the feed generators then leave the author out instead of <name/>.
+        return plain_text(item[0].prepared_by_name) or None
 
     def item_categories(self, item: tuple[Article, Any]) -> list[str]:
         return [item[0].project.title]

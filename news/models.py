@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from news.html import clean_html
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # PostgreSQL ships stemming configurations for these; Latvian has none, so its
 # text is searched word by word ('simple': lower-cased, no stemming, no stop words).
@@ -83,6 +86,9 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.live().filter(audience=Article.Audience.PUBLIC, project__is_public=True)
 
 
+ArticleManager = models.Manager.from_queryset(ArticleQuerySet)
+
+
 @dataclass(frozen=True)
 class Text:
     """One field as a reader sees it, with the language it is actually in."""
@@ -106,6 +112,11 @@ class Localized:
     cover_alt: Text
     prepared_by_position: Text
     available_languages: tuple[str, ...]
+
+    @property
+    def shown_language(self) -> str:
+        """The language the article's text is shown in: the reader's, English or the original."""
+        return self.body.lang
 
     @property
     def is_translated(self) -> bool:
@@ -171,7 +182,10 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ArticleQuerySet.as_manager()
+    # modeltranslation gives the manager a class of its own at run time, which django-stubs
+    # cannot find; it is this one with translation lookups (also behind project.articles).
+    objects: ClassVar[ArticleManager[Article]] = ArticleManager()
+    _default_manager: ClassVar[ArticleManager[Article]]
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -216,16 +230,22 @@ class Article(models.Model):
 
     def localized(self, lang: str | None = None) -> Localized:
         """The article as a reader of ``lang`` sees it: each field in ``lang`` if written,
-        otherwise in the original language (marked as fallback)."""
+        otherwise in English, otherwise in the original language (marked as fallback).
+
+        The one fallback order of the portal (pages, dashboard, activity, feeds, emails):
+        a Hungarian reader understands the English version sooner than the Latvian one."""
         lang = lang or translation.get_language() or settings.LANGUAGE_CODE
         original = self.original_language
+        # Fields missing in the reader's language all come from one language: the first of
+        # English and the original in which the article is complete.
+        shown = next((code for code in (lang, settings.LANGUAGE_CODE, original) if code in self.available_languages()), original)
 
         def pick(field: str) -> Text:
             own = self.text(field, lang)
             if own.strip():
                 return Text(own, lang, False)
-            fallback = self.text(field, original)
-            return Text(fallback, original, bool(fallback.strip()) and lang != original)
+            fallback = self.text(field, shown)
+            return Text(fallback, shown, bool(fallback.strip()) and lang != shown)
 
         return Localized(
             language=lang, original_language=original,
@@ -255,7 +275,7 @@ class Article(models.Model):
     # --- saving ---------------------------------------------------------------------
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[StrOrPromise]] = {}
         original = self.original_language
         language = dict(settings.LANGUAGES).get(original, original)
         if not self.text("title", original).strip():

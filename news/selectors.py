@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from news.models import SEARCH_CONFIGS, Article
 from projects import permissions
@@ -45,6 +46,8 @@ def search(qs: QuerySet[Article], terms: str, lang: str) -> QuerySet[Article]:
     config = SEARCH_CONFIGS.get(lang, "simple")
     if lang not in SEARCH_CONFIGS:
         lang = "en"
+    if connection.vendor != "postgresql":
+        return _plain_search(qs, terms, lang)
     vector = search_vector(lang)
     query = SearchQuery(terms, config=config, search_type="websearch")
     return (
@@ -53,3 +56,19 @@ def search(qs: QuerySet[Article], terms: str, lang: str) -> QuerySet[Article]:
         .annotate(rank=SearchRank(vector, query))
         .order_by("-rank", "-publish_at", "-pk")
     )
+
+
+def _plain_search(qs: QuerySet[Article], terms: str, lang: str) -> QuerySet[Article]:
+    """The embedded default's search (SQLite has no full-text search of PostgreSQL's kind):
+    every word must occur in the title, summary or text in ``lang``; a word written as
+    -word must not. Newest first, since there is no rank."""
+    for word in terms.replace('"', " ").split():
+        excluded = word.startswith("-") and len(word) > 1
+        word = word.lstrip("-")
+        if not word:
+            continue
+        match = Q(**{f"title_{lang}__icontains": word}) | Q(**{f"summary_{lang}__icontains": word}) | Q(
+            **{f"body_{lang}__icontains": word}
+        )
+        qs = qs.exclude(match) if excluded else qs.filter(match)
+    return qs.order_by("-publish_at", "-pk")

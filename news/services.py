@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from news.models import Article, NewsSubscription
-from outbox.services import queue_for_user
+from outbox.services import queue_for_user, recipient_locale
 from projects.models import Project
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,7 @@ def notify_subscribers(article_id: int) -> int:
             return 0
         queued = 0
         for user in subscribers(article.project):
-            person = getattr(user, "person", None)
-            language = person.language if person else settings.LANGUAGE_CODE
+            language, _time_zone = recipient_locale(user)
             email = queue_for_user(
                 user, key=f"news:published:{article.pk}:{user.pk}", category="news",
                 template="news/emails/published", context=email_context(article, language),

@@ -18,9 +18,8 @@ from django.views.decorators.http import require_POST
 
 from news import selectors, services
 from news.models import Article, NewsSubscription
-from projects import pagecache, permissions
+from projects import permissions
 from projects.models import Project
-from projects.pagecache import cached_page
 
 PAGE_SIZE = 10
 
@@ -68,7 +67,6 @@ def _listing(request: HttpRequest, qs: QuerySet[Article], template: str, extra: 
     return render(request, template, context)
 
 
-@cached_page(pagecache.NEWS)
 def article_list(request: HttpRequest) -> HttpResponse:
     return _listing(request, selectors.readable(request.user), "news/list.html", {})
 
@@ -99,7 +97,6 @@ def _article_context(request: HttpRequest, article: Article, url_for: Any) -> di
     }
 
 
-@cached_page(pagecache.NEWS)
 def detail(request: HttpRequest, project: str, slug: str) -> HttpResponse:
     article = get_object_or_404(
         permissions.visible_articles(Article.objects.select_related("project", "author"), request.user),

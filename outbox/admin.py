@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from outbox.models import OutgoingEmail
-from projects.permissions import ProjectScopedAdmin, register_scope
-
-register_scope(OutgoingEmail, "project")
+from projects.admin_scope import ProjectScopedAdmin
 
 
 @admin.register(OutgoingEmail)
@@ -19,14 +19,14 @@ class OutgoingEmailAdmin(ProjectScopedAdmin):
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
     actions = ["retry_now"]
 
-    def has_add_permission(self, request):  # emails are made by the portal, not typed in
+    def has_add_permission(self, request: HttpRequest) -> bool:  # emails are made by the portal, not typed in
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.action(description=_("Retry the selected failed emails now"))
-    def retry_now(self, request, queryset):
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
         from django.utils import timezone
 
         from outbox.services import enqueue

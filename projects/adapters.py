@@ -27,8 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponseBase:
         """Switch to the person's own language at login: the "logged in" message, the
         page they land on (also a ``?next=`` page) and every later page speak it."""
-        person = getattr(user, "person", None)
-        language = person.language if person and person.language in settings.LANGUAGE_CODES else None
+        language = user.person.language if user.person.language in settings.LANGUAGE_CODES else None
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -8,7 +8,7 @@ bring in a new partner), but may change only those that belong to their projects
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db import models
@@ -19,14 +19,12 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from projects import permissions, services
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline, admin_user
 from projects.forms import InvitationAdminForm
 from projects.models import Invitation, Membership, Organisation, Partner, Person, Project
-from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
 
-register_scope(Partner, "project")
-register_scope(Membership, "project")
-register_scope(Person, "user__memberships__project")
-register_scope(Invitation, "project")
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups as FieldGroups
 
 
 class PartnerInline(ScopedInline, admin.TabularInline):
@@ -98,6 +96,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 admin.site.register(Organisation, OrganisationAdmin)
 
 
+@admin.action(description=_("Export the selected people as CSV"))
 def export_contacts_csv(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Person]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
@@ -109,9 +108,6 @@ def export_contacts_csv(modeladmin: Any, request: HttpRequest, queryset: QuerySe
             person.position, person.phone, person.get_language_display(),
         ])
     return response
-
-
-export_contacts_csv.short_description = _("Export the selected people as CSV")  # type: ignore[attr-defined]
 
 
 @admin.register(Person)
@@ -181,10 +177,10 @@ class InvitationAdmin(ProjectScopedAdmin):
         # A sent invitation is a record; to change it, resend it or invite again.
         return self.readonly_after_sending if obj is not None else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> FieldGroups:
         if obj is None:
             return list(InvitationAdminForm.Meta.fields)
-        return self.readonly_after_sending
+        return list(self.readonly_after_sending)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
@@ -192,13 +188,13 @@ class InvitationAdmin(ProjectScopedAdmin):
             # Most coordinators have one project: choose it for them.
             projects = list(permissions.coordinated_projects(request.user).values_list("pk", flat=True)[:2])
             if len(projects) == 1:
-                initial["project"] = projects[0]
+                initial["project"] = str(projects[0])
         return initial
 
     def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
         if change:
             return
-        obj.invited_by = request.user
+        obj.invited_by = admin_user(request)
         services.issue_invitation(obj)
 
     @admin.action(description=_("Resend the invitation with a new link (the old link stops working)"))

@@ -7,6 +7,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
-        from projects import signals
-
-        signals.connect_page_cache()
+        from projects import signals  # noqa: F401  (connects the receivers)

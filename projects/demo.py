@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 import zoneinfo
 
 from django.utils import timezone
 
 from projects import services
 from projects.models import Membership, Organisation, Partner, Project
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # The day the seed article speaks from: after the Magdeburg meeting (early October
 # 2012), the next meeting "planned for April".
@@ -31,7 +34,8 @@ class DemoContext:
     project: Project | None = None
     organisations: dict[str, Organisation] = field(default_factory=dict)
     users: dict[str, Any] = field(default_factory=dict)  # key -> User
-    logins: list[tuple[str, str, str, str]] = field(default_factory=list)  # email, role, language, name
+    # email, role (translated when printed), language, name
+    logins: list[tuple[str, StrOrPromise, str, str]] = field(default_factory=list)
 
     @property
     def offset(self) -> timedelta:
@@ -94,10 +98,10 @@ def seed(ctx: DemoContext) -> None:
         },
     )
     ctx.project = project
-    for key, _name, _kind, _country, _city, _web, role, mobilities in ORGANISATIONS:
+    for key, _name, _kind, _country, _city, _web, partner_role, mobilities in ORGANISATIONS:
         Partner.objects.update_or_create(
             project=project, organisation=ctx.organisations[key],
-            defaults={"role": role, "contracted_mobilities": mobilities},
+            defaults={"role": partner_role, "contracted_mobilities": mobilities},
         )
 
     for key, email, first, last, org_key, position, phone, language, tz, role in PEOPLE:

@@ -76,7 +76,8 @@ class AcceptInvitationForm(forms.Form):
         self.user = user
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ. Type the same password twice."))
@@ -98,7 +99,8 @@ class InvitationAdminForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         project, email = cleaned.get("project"), cleaned.get("email")
         if project is not None and email and is_project_member_email(project, email):
             self.add_error("email", _("This person is already a member of the project."))

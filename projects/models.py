@@ -5,6 +5,7 @@ import hashlib
 import secrets
 import zoneinfo
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,9 +13,22 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
+if TYPE_CHECKING:
+    # The class modeltranslation gives Project's manager at run time: read it first, so that
+    # django-stubs can type Project.objects.
+    import modeltranslation.manager  # noqa: F401
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+def country_name(code: str) -> str:
+    """The name of a CountryField's country in the active language ("" for none). Through
+    django_countries.countries: django-stubs types a CountryField as its CharField base."""
+    return str(countries.name(code)) if code else ""
 
 
 def new_token() -> str:
@@ -95,6 +109,10 @@ class Project(models.Model):
         _("meeting reminder days"), max_length=50, default="7,1",
         help_text=_("Days before a meeting starts on which participants are reminded."),
     )
+
+    # Not columns: the viewer's role, set on the projects of the dashboard by projects.views.
+    my_role: StrOrPromise | None
+    i_coordinate: bool
 
     class Meta:
         ordering = ["-start_date", "title"]

@@ -2,7 +2,6 @@
 the operations in projects.services."""
 from __future__ import annotations
 
-import importlib
 import unicodedata
 from itertools import groupby
 from typing import Any
@@ -14,21 +13,22 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from projects import pagecache, permissions, services
+from agepartners.http import AuthenticatedHttpRequest
+from communication import dashboard as communication_dashboard
+from meetings import dashboard as meetings_dashboard
+from news import dashboard as news_dashboard
+from news import selectors as news_selectors
+from projects import permissions, services
 from projects.forms import AcceptInvitationForm, ProfileForm
-from projects.models import LONG_TEXTS, Membership, Person, Project
-from projects.pagecache import cached_page
+from projects.models import LONG_TEXTS, Membership, Person, Project, country_name
+from workgroups import dashboard as workgroups_dashboard
 
-# Apps that contribute a panel to the dashboard, in the order they appear.
-DASHBOARD_APPS = ["meetings", "workgroups", "news", "communication"]
 LATEST_NEWS = 5
 
 
@@ -44,27 +44,16 @@ def _sort_key(text: str) -> str:
 
 def _by_country(items: list[Any], organisation: Any) -> list[tuple[Any, list[Any]]]:
     """[(country, [item, …]), …] ordered by the country names in the reader's language."""
-    ordered = sorted(items, key=lambda i: (_sort_key(str(organisation(i).country.name)), _sort_key(organisation(i).name)))
+    ordered = sorted(items, key=lambda i: (_sort_key(country_name(organisation(i).country)), _sort_key(organisation(i).name)))
     return [(country, list(group)) for country, group in groupby(ordered, key=lambda i: organisation(i).country)]
 
 
 def latest_public_news(project: Project, limit: int = LATEST_NEWS) -> list[dict[str, Any]]:
-    """The news app's latest public articles of ``project`` (``news.selectors.latest_public``;
-    none while the news app offers no such selector)."""
-    try:
-        selectors = importlib.import_module("news.selectors")
-    except ModuleNotFoundError as exc:
-        if exc.name != "news.selectors":
-            raise
-        return []
-    latest = getattr(selectors, "latest_public", None)
-    if latest is None:
-        return []
     lang = translation.get_language()
     # Each title as the reader sees it: in their language, else in the article's original one.
     return [
-        {"article": article, "title": article.localized(lang).title if hasattr(article, "localized") else str(article)}
-        for article in latest(project, limit)
+        {"article": article, "title": article.localized(lang).title}
+        for article in news_selectors.latest_public(project, limit)
     ]
 
 
@@ -102,8 +91,7 @@ def partner_directory(request: HttpRequest, slug: str) -> HttpResponse:
     # Members listed under their organisation, beside its contact people.
     by_organisation: dict[int | None, list[Membership]] = {}
     for membership in memberships:
-        person = getattr(membership.user, "person", None)
-        by_organisation.setdefault(person.organisation_id if person else None, []).append(membership)
+        by_organisation.setdefault(membership.user.person.organisation_id, []).append(membership)
     rows = []
     for partner in partners:
         contact_ids = {person.user_id for person in partner.contacts.all()}
@@ -116,37 +104,35 @@ def partner_directory(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def dashboard_panels(request: HttpRequest) -> list[SafeString]:
-    """Each app's panel (``<app>/dashboard.py: panel(request)``), rendered in order."""
-    panels = []
-    for app in DASHBOARD_APPS:
-        name = f"{app}.dashboard"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        panel = module.panel(request)
-        if panel:
-            panels.append(mark_safe(render_to_string(panel["template"], panel.get("context", {}), request=request)))
-    return panels
-
-
 @login_required
-@cached_page(pagecache.NEWS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    roles = permissions._roles(request.user)  # cached for the request: no second query
+    roles = permissions.project_roles(request.user)  # cached for the request: no second query
     projects = list(permissions.member_projects(request.user).defer(*LONG_TEXTS))
     for project in projects:
         project.my_role = Membership.Role(roles[project.pk]).label if project.pk in roles else None
         project.i_coordinate = permissions.is_coordinator(request.user, project)
-    return render(request, "projects/dashboard.html", {"projects": projects, "panels": dashboard_panels(request)})
+    return render(request, "projects/dashboard.html", {
+        "projects": projects,
+        "meetings_panel": meetings_dashboard.panel(request),
+        "workgroups_panel": workgroups_dashboard.panel(request),
+        "news_panel": news_dashboard.panel(request),
+        "communication_panel": communication_dashboard.panel(request),
+    })
+
+
+def remember_language(response: HttpResponse, language: str) -> None:
+    """The language cookie, as Django's set_language view sets it: the one place the portal does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    person = services.ensure_person(request.user)
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = request.user.person
     if request.method == "POST":
         old_language = person.language
         form = ProfileForm(request.POST, instance=person)
@@ -159,10 +145,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 url = reverse("profile")
             response = HttpResponseRedirect(url)
             if language != old_language or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                    secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                )
+                remember_language(response, language)
             return response
     else:
         form = ProfileForm(instance=person)
@@ -203,10 +186,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         with translation.override(language):
             messages.success(request, _("Welcome to %(project)s! You are now a member.") % {"project": invitation.project.title})
             response = redirect(reverse("dashboard"))
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-            secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        remember_language(response, language)
         return response
     return render(request, "projects/invitation_accept.html", {
         "invitation": invitation, "form": form, "has_account": existing_user.pk is not None,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the test suite needs beyond Python packages: PostgreSQL, Redis and Chromium.
+# What the test suite needs beyond Python packages: PostgreSQL, Redis, Chromium, Java and two npm tools.
 set -euo pipefail
 
 fail() { echo "make test: $*" >&2; exit 1; }
@@ -21,6 +21,24 @@ if ! command -v xgettext >/dev/null; then
     apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
   else
     fail "the translation tests need gettext: run 'sudo apt-get install gettext'."
+  fi
+fi
+
+# axe-core and the Nu HTML Checker (vnu-jar) for the page checks: npm into node_modules/
+# (ignored by git), at the versions package-lock.json pins; vnu.jar runs on the machine's Java.
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  command -v npm >/dev/null || fail "the page checks need npm (axe-core, vnu-jar): run 'sudo apt-get install npm'."
+  echo "Installing axe-core and vnu-jar from npm into node_modules/…"
+  # --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the machine's own is used.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null || fail "npm could not install axe-core and vnu-jar (see above)."
+fi
+if ! java -version >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Java for the Nu HTML Checker…"
+    apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+  else
+    fail "the Nu HTML Checker needs Java 11 or later: run 'sudo apt-get install default-jre-headless'."
   fi
 fi
 

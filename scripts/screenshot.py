@@ -2,7 +2,7 @@
 """Retake docs/screenshot.png: the demo coordinator's dashboard, in English.
 
     make run &                                   # the demo on http://127.0.0.1:8000
-    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8000 docs/screenshot.png
+    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8000 docs/screenshot.png docs/screenshot-phone.png
 
 Drives Debian's Chromium (/usr/bin/chromium) with Playwright. The coordinator's
 language is switched to English on the way, as a reader of the README would.
@@ -15,7 +15,7 @@ import sys
 from playwright.sync_api import sync_playwright
 
 
-def main(base: str, out: str) -> int:
+def main(base: str, out: str, phone_out: str | None = None) -> int:
     password = os.environ.get("DEMO_PASSWORD", "partners2012")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -29,13 +29,16 @@ def main(base: str, out: str) -> int:
         page.fill("input[name=password]", password)
         page.click("main form button[type=submit]")
         page.wait_for_url("**/dashboard/")
-        page.select_option("#language-select", "en")
-        page.click("form.lang-switch button[type=submit]")
+        page.click("details.lang-switch summary")
+        page.click("details.lang-switch button[value=en]")
         page.wait_for_url("**/en/dashboard/")
         page.screenshot(path=out)
+        if phone_out:  # the same dashboard on a 390 px phone, its menu folded
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.screenshot(path=phone_out)
         browser.close()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1].rstrip("/"), sys.argv[2]))
+    sys.exit(main(sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))

@@ -9,14 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outbox.models import OutgoingEmail
-from projects.permissions import ProjectScopedAdmin, ScopedInline, register_scope
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline, admin_user
 from workgroups import services
 from workgroups.models import DeadlineReminder, Task, TaskEvent, WorkGroup
-
-register_scope(WorkGroup, "project")
-register_scope(Task, "work_group__project")
-register_scope(TaskEvent, "task__work_group__project")
-register_scope(DeadlineReminder, "task__work_group__project")
 
 
 @admin.register(WorkGroup)
@@ -49,22 +44,23 @@ class TaskAdmin(ProjectScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
         # Edits in the admin leave the same history as edits on the portal's pages.
+        user = admin_user(request)
         if not change:
-            obj.created_by = request.user
+            obj.created_by = user
         if "status" in form.changed_data and obj.status == Task.Status.DONE and obj.completed_on is None:
             obj.completed_on = timezone.localdate(timezone=obj.work_group.project.tz)
         elif obj.status != Task.Status.DONE:
             obj.completed_on = None
         super().save_model(request, obj, form, change)
         if not change:
-            TaskEvent.objects.create(task=obj, author=request.user, kind=TaskEvent.Kind.CREATED, new_value=obj.status)
+            TaskEvent.objects.create(task=obj, author=user, kind=TaskEvent.Kind.CREATED, new_value=obj.status)
             return
         if "status" in form.changed_data:
-            TaskEvent.objects.create(task=obj, author=request.user, kind=TaskEvent.Kind.STATUS,
+            TaskEvent.objects.create(task=obj, author=user, kind=TaskEvent.Kind.STATUS,
                                      old_value=form.initial.get("status", ""), new_value=obj.status)
         if "deadline" in form.changed_data:
             old = form.initial.get("deadline")
-            TaskEvent.objects.create(task=obj, author=request.user, kind=TaskEvent.Kind.DEADLINE,
+            TaskEvent.objects.create(task=obj, author=user, kind=TaskEvent.Kind.DEADLINE,
                                      old_value=old.isoformat() if old else "", new_value=obj.deadline.isoformat())
 
     @admin.action(description=_("Mark the selected tasks done"))

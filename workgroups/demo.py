@@ -52,7 +52,7 @@ TASKS: list[tuple[str, str, str, list[str], list[str], date, str, date | None]] 
      "At least 20 answers per municipality.",
      [], ["daugavpils", "magdeburg", "denmark"], date(2012, 11, 30), IN_PROGRESS, None),
     ("Skills and training needs", "Analysis of the questionnaire results",
-     "A short report comparing the partners, for the meeting in April.",
+     "A short report comparing the partners, for the second partner meeting.",
      ["magdeburg"], [], date(2013, 1, 31), OPEN, None),
     ("Communication and dissemination", "Project leaflet in all partner languages",
      "English text first; each partner translates and prints its own copies.",
@@ -60,7 +60,7 @@ TASKS: list[tuple[str, str, str, list[str], list[str], date, str, date | None]] 
     ("Internationalisation strategies", "Compare the municipalities' internationalisation strategies",
      "Collect each partner's strategy document and summarise it on two pages.",
      ["denmark", "coordinator"], [], date(2013, 3, 15), OPEN, None),
-    ("Internationalisation strategies", "Agenda and logistics of the partner meeting in April",
+    ("Internationalisation strategies", "Agenda and logistics of the second partner meeting",
      "Venue, hotel suggestions and a draft agenda for the second partner meeting.",
      [], ["hungary"], date(2013, 3, 29), OPEN, None),
 ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -10,13 +10,16 @@ from meetings.models import Meeting
 from projects.models import Membership, Organisation
 from workgroups.models import Task, WorkGroup
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+
 User = get_user_model()
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        person = getattr(obj, "person", None)
-        org = person.organisation.name if person is not None and person.organisation is not None else ""
+    def label_from_instance(self, obj: _User) -> str:
+        organisation = obj.person.organisation
+        org = organisation.name if organisation is not None else ""
         name = obj.get_full_name() or obj.email
         return f"{name} ({org})" if org else name
 
@@ -40,7 +43,8 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args: Any, work_group: WorkGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         project = work_group.project
-        self.fields["responsible_people"].queryset = (
+        choices = cast("dict[str, forms.ModelChoiceField[Any]]", self.fields)  # the three set here choose models
+        choices["responsible_people"].queryset = (
             User.objects.filter(
                 is_active=True, memberships__project=project,
                 memberships__role__in=[Membership.Role.COORDINATOR, Membership.Role.MEMBER],
@@ -48,10 +52,10 @@ class TaskForm(forms.ModelForm):
             .select_related("person__organisation")
             .order_by("first_name", "last_name")
         )
-        self.fields["responsible_organisations"].queryset = Organisation.objects.filter(
+        choices["responsible_organisations"].queryset = Organisation.objects.filter(
             partnerships__project=project
         ).order_by("name")
-        self.fields["meeting"].queryset = Meeting.objects.filter(project=project).order_by("-starts_at")
+        choices["meeting"].queryset = Meeting.objects.filter(project=project).order_by("-starts_at")
         self.fields["meeting"].required = False
         if self.instance.pk:
             self.initial.setdefault("responsible_people", list(self.instance.responsible_people.all()))
@@ -60,7 +64,8 @@ class TaskForm(forms.ModelForm):
             self.initial.setdefault("responsible_organisations", [])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("responsible_people") and not data.get("responsible_organisations"):
             raise forms.ValidationError(
                 _("Choose at least one responsible person or organisation, so that somebody is reminded.")

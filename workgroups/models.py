@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.models import Organisation, Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 
 class WorkGroup(models.Model):
@@ -23,6 +27,9 @@ class WorkGroup(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="work_groups"
     )
+
+    # Not columns: set on the groups of a page by workgroups.views.project_groups.
+    overdue_count: int
 
     class Meta:
         ordering = ["project", "name"]
@@ -65,6 +72,12 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not columns: what workgroups.views.annotate_rows sets on the tasks of a list.
+    people: list[_User]
+    organisations: list[Organisation]
+    overdue: bool
+    mine: bool
 
     class Meta:
         ordering = ["deadline", "pk"]

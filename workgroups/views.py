@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,10 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +24,9 @@ from projects.models import Organisation, Project
 from workgroups import services
 from workgroups.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from workgroups.models import Task, WorkGroup
-from projects.pagecache import cached_page
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _AnyUser as AnyUser
 
 PAGE_SIZE = 50
 
@@ -37,7 +37,7 @@ def _tasks() -> QuerySet[Task]:
     )
 
 
-def _list_rows(qs: QuerySet[Task]) -> QuerySet[Task]:
+def list_rows(qs: QuerySet[Task]) -> QuerySet[Task]:
     """Only the columns a task list row shows (the project's six-language texts, the task's
     description and the people's passwords are never read there): a page of 50 tasks builds
     its rows from a third of the columns."""
@@ -54,15 +54,6 @@ def _list_rows(qs: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def responsible_html(people: list[Any], organisations: list[Any], nobody: str) -> SafeString:
-    """The markup of ``_responsible.html`` (escaped alike), without an include per row."""
-    if not people and not organisations:
-        return format_html('<span class="muted">{}</span>', nobody)
-    names = ", ".join(conditional_escape(p.get_full_name() or p.email) for p in people)
-    orgs = ", ".join(conditional_escape(o.name) for o in organisations)
-    return mark_safe(f"{names}; {orgs}" if people and organisations else names + orgs)
-
-
 def overdue_q(project_ids: set[int] | None = None) -> Q:
     """Tasks past the end of their deadline day, each in its own project's time zone."""
     zones = Project.objects.all()
@@ -75,26 +66,9 @@ def overdue_q(project_ids: set[int] | None = None) -> Q:
     return condition & Q(status__in=Task.ACTIVE)
 
 
-_PK_SENTINEL = 9090909090909
-
-
-def _pk_url(name: str) -> Any:
-    """``reverse(name, args=[pk])`` for many pks: one reverse (with the language prefix), then string formatting."""
-    head, _sep, tail = reverse(name, args=[_PK_SENTINEL]).partition(str(_PK_SENTINEL))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def _annotate(tasks: list[Task], user: Any) -> list[Task]:
-    """What the task rows show, computed once per page and without queries (relations are prefetched).
-
-    Lists show up to 50 rows; per-row ``{% url %}``, ``|date`` and ``get_status_display`` cost
-    more than the rest of a row, so they are done here once per distinct value.
-    """
+def annotate_rows(tasks: Iterable[Task], user: AnyUser) -> None:
+    """What the task rows show beside the task's own fields, without queries (relations are prefetched)."""
     now = timezone.now()
-    task_url, group_url, status_url = _pk_url("workgroups:task"), _pk_url("workgroups:group"), _pk_url("workgroups:task_status")
-    labels = {value: str(label) for value, label in Task.Status.choices}
-    nobody = _("nobody yet")
-    days: dict[Any, str] = {}
     for task in tasks:
         people = getattr(task, "responsible_people_rows", None)
         if people is None:  # a task of _tasks() (detail pages): prefetched under the relation's name
@@ -102,15 +76,9 @@ def _annotate(tasks: list[Task], user: Any) -> list[Task]:
         organisations = getattr(task, "responsible_organisations_rows", None)
         if organisations is None:
             organisations = list(task.responsible_organisations.all())
-        task.responsible_html = responsible_html(people, organisations, nobody)
+        task.people, task.organisations = people, organisations
         task.overdue = task.is_overdue(now)
         task.mine = permissions.is_responsible(user, people, organisations)
-        task.url, task.group_url, task.status_url = task_url(task.pk), group_url(task.work_group_id), status_url(task.pk)
-        task.status_label = labels.get(task.status, task.status)
-        if task.deadline not in days:
-            days[task.deadline] = date_format(task.deadline, "DATE_FORMAT")
-        task.deadline_label = days[task.deadline]
-    return tasks
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -121,7 +89,6 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-@cached_page()
 def my_tasks(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
     status, due, sort = "active", "all", "deadline"
@@ -131,7 +98,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         sort = form.cleaned_data["sort"] or sort
     # A subquery rather than joins, so a task assigned to me and to my organisation shows once.
     mine = Task.objects.filter(permissions.my_tasks_q(request.user)).values("pk")
-    qs = _list_rows(Task.objects.filter(pk__in=mine))
+    qs = list_rows(Task.objects.filter(pk__in=mine))
     if status == "active":
         qs = qs.filter(status__in=Task.ACTIVE)
     elif status != "all":
@@ -151,7 +118,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "status": ["status", "deadline"],
     }[sort]
     page = Paginator(qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
-    _annotate(page.object_list, request.user)
+    annotate_rows(page.object_list, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "workgroups/my_tasks.html", {
@@ -191,7 +158,8 @@ def _group_for(request: HttpRequest, pk: int) -> WorkGroup:
 @login_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_for(request, pk)
-    tasks = _annotate(list(_tasks().filter(work_group=group).order_by("deadline", "pk")), request.user)
+    tasks = list(_tasks().filter(work_group=group).order_by("deadline", "pk"))
+    annotate_rows(tasks, request.user)
     active = [t for t in tasks if t.is_active]
     closed = [t for t in tasks if not t.is_active]
     return render(request, "workgroups/group_detail.html", {
@@ -226,10 +194,18 @@ def _task_for(request: HttpRequest, pk: int) -> Task:
     )
 
 
+def _task_to_update(request: HttpRequest, pk: int) -> Task:
+    """A task whose status the user may change and comment on; 404 like any task they cannot."""
+    task = _task_for(request, pk)
+    if not permissions.can_update_task(request.user, task):
+        raise Http404
+    return task
+
+
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(request, pk)
-    _annotate([task], request.user)
+    annotate_rows([task], request.user)
     events = task.events.select_related("author").order_by("created_at", "pk")
     can_update = permissions.can_update_task(request.user, task)
     return render(request, "workgroups/task_detail.html", {
@@ -263,9 +239,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def task_status(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_for(request, pk)
-    if not permissions.can_update_task(request.user, task):
-        raise Http404
+    task = _task_to_update(request, pk)
     back = _safe_next(request, reverse("workgroups:task", args=[task.pk]))
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -282,15 +256,13 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_for(request, pk)
-    if not permissions.can_update_task(request.user, task):
-        raise Http404
+    task = _task_to_update(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.add_comment(task, form.cleaned_data["text"], by=request.user)
         messages.success(request, _("Your update was added to the task's history."))
         return redirect("workgroups:task", pk=task.pk)
-    _annotate([task], request.user)
+    annotate_rows([task], request.user)
     events = task.events.select_related("author").order_by("created_at", "pk")
     return render(request, "workgroups/task_detail.html", {
         "task": task, "group": task.work_group, "project": task.work_group.project, "events": events,

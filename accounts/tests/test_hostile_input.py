@@ -263,12 +263,12 @@ def test_markup_in_free_text_stays_inert_in_emails(world, django_capture_on_comm
     from workgroups import reminders
 
     reminders.sweep()
-    from communication import services as communication
+    from communication import discussions
     from communication.models import Thread
 
     for thread in Thread.objects.all():
         if not thread.is_closed:
-            communication.reply(thread, world.users["coordinator"], f"{IMG} {SCRIPT} a reply")
+            discussions.reply(thread, world.users["coordinator"], f"{IMG} {SCRIPT} a reply")
     # Every periodic sweep that composes emails from what partners typed.
     import importlib
 

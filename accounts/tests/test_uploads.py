@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -24,8 +25,9 @@ HOSTILE_FILES = [
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    monkeypatch.setattr(storages["private"], "location", str(tmp_path / "private"))
 
 
 @pytest.fixture
@@ -89,8 +91,7 @@ def test_a_hostile_file_name_is_flattened_and_the_download_is_an_inert_attachmen
 
 
 def test_oversized_uploads_are_refused_with_a_message(client, partner, project, meeting, settings):
-    settings.COMMUNICATION_MAX_UPLOAD_MB = 1
-    settings.MEETING_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    settings.UPLOAD_MAX_MB = 1
     big = PDF + b"0" * (1024 * 1024 + 10)
     client.force_login(partner)
     response = _share(client, project, "big.pdf", big)

@@ -19,8 +19,8 @@ def test_a_partner_logs_in_and_switches_language_in_the_browser(page, coordinato
     assert page.get_by_role("navigation").get_by_role("link", name="Pārskats").is_visible()
 
     # The switcher in the header: the same page, now in German, and remembered on her profile.
-    page.get_by_label("Valoda").select_option("de")
-    page.locator("form.lang-switch button[type=submit]").click()
+    page.get_by_text("Valoda").locator("..").click()  # the switch's summary: "Valoda: Latviešu"
+    page.get_by_role("button", name="Deutsch").click()
     page.wait_for_url(re.compile(r"/de/dashboard/$"))
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.get_by_role("navigation").get_by_role("link", name="Übersicht").is_visible()

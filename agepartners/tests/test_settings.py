@@ -182,3 +182,24 @@ def test_production_defaults_are_https_hsts_and_secure_cookies(tmp_path):
     result = _manage("shell", "--no-imports", "-c", code, env=env)
     assert result.stdout.split()[:4] == ["False", "31536000", "True", "True"], result.stderr
     assert "HTTP_X_FORWARDED_PROTO" in result.stdout
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme():
+    import re
+
+    names = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', (ROOT / "agepartners" / "settings.py").read_text()))
+    readme = (ROOT / "README.md").read_text()
+    assert "UPLOAD_MAX_MB" in names and "PRIVATE_MEDIA_ROOT" in names
+    assert sorted(n for n in names if f"| `{n}` |" not in readme) == []
+
+
+def test_uploads_live_in_the_private_folder_under_one_sensible_limit(tmp_path):
+    code = ("from django.conf import settings as s; from django.core.files.storage import storages; "
+            "print(storages['private'].location, s.UPLOAD_MAX_MB)")
+    result = _manage("shell", "--no-imports", "-c", code, env=_deploy_env(tmp_path))
+    assert result.stdout.split() == [str(tmp_path / "private"), "20"], result.stderr
+    env = _deploy_env(tmp_path, PRIVATE_MEDIA_ROOT=str(tmp_path / "files"), UPLOAD_MAX_MB="50")
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.stdout.split() == [str(tmp_path / "files"), "50"], result.stderr
+    result = _manage("check", env=_deploy_env(tmp_path, UPLOAD_MAX_MB="0"))
+    assert result.returncode != 0 and "UPLOAD_MAX_MB=0 must be at least 1" in result.stderr

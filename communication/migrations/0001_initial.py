@@ -3,6 +3,7 @@
 import communication.models
 import django.db.models.deletion
 import django.utils.timezone
+import projects.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -55,7 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('file', models.FileField(max_length=300, storage=communication.models.PrivateStorage(), upload_to=communication.models._version_path, verbose_name='file')),
+                ('file', models.FileField(max_length=300, storage=projects.uploads.private_storage, upload_to=communication.models._version_path, verbose_name='file')),
                 ('file_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=120, verbose_name='type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size')),

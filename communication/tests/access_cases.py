@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from communication import services
+from communication import discussions, documents
 from projects.tests.access import Case, World
 
 
@@ -15,9 +15,9 @@ def build(world: World) -> list[Case]:
     project = world.project
     coordinator = world.users["coordinator"]
     member = world.users["member"]
-    thread = services.start_thread(project, member, "Partner meeting follow-up", "Thanks for Magdeburg!")
-    own_post = services.reply(thread, member, "A reply by the member")
-    document = services.add_document(
+    thread = discussions.start_thread(project, member, "Partner meeting follow-up", "Thanks for Magdeburg!")
+    own_post = discussions.reply(thread, member, "A reply by the member")
+    document = documents.add_document(
         project, member, title="Skills analysis", language="de",
         upload=SimpleUploadedFile("analysis.txt", b"Skills analysis draft\n", content_type="text/plain"),
     )

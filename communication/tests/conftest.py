@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 
@@ -36,9 +37,9 @@ def work_group(project: Any, coordinator: Any, partner: Any) -> Any:
 
 @pytest.fixture
 def thread(project: Any, coordinator: Any) -> Any:
-    from communication import services
+    from communication import discussions
 
-    return services.start_thread(project, coordinator, "After Magdeburg", "Thank you all for coming to Magdeburg!")
+    return discussions.start_thread(project, coordinator, "After Magdeburg", "Thank you all for coming to Magdeburg!")
 
 
 @pytest.fixture
@@ -47,6 +48,6 @@ def meeting_day() -> date:
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings: Any, tmp_path: Any) -> None:
+def _private_media(monkeypatch: Any, tmp_path: Any) -> None:
     """Uploaded documents of a test live and die with the test."""
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    monkeypatch.setattr(storages["private"], "location", str(tmp_path / "private"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from communication import services
+from communication import discussions, documents
 from communication.models import Post
 from communication.tests.conftest import upload
 
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def shared(project, partner):
-    thread = services.start_thread(project, partner, "Secret budget question", "How much is left for mobilities?")
-    document = services.add_document(
+    thread = discussions.start_thread(project, partner, "Secret budget question", "How much is left for mobilities?")
+    document = documents.add_document(
         project, partner, title="Internal skills report", upload=upload("report.txt", b"internal numbers\n"), language="de"
     )
     return thread, document
@@ -46,7 +46,7 @@ def test_outsiders_do_not_see_project_activity_on_their_dashboard_panel(rf, outs
     request = rf.get("/")
     request.user = outsider
     result = panel(request)
-    titles = [a.title for a in result["context"]["activities"]] if result else []
+    titles = [a.title for a in result["activities"]] if result else []
     assert "Secret budget question" not in titles
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from communication import services
+from communication import activity, discussions, documents
 from communication.models import Activity
 from communication.tests.conftest import upload
 
@@ -19,12 +19,12 @@ def _make_activity(project, people, work_group, n: int) -> None:
     for i in range(n):
         who = people[i % len(people)]
         if i % 3 == 0:
-            thread = services.start_thread(project, who, f"Topic {i}", "text", work_group=work_group if i % 2 else None)
+            thread = discussions.start_thread(project, who, f"Topic {i}", "text", work_group=work_group if i % 2 else None)
         elif i % 3 == 1:
             thread = project.threads.first()
-            services.reply(thread, who, f"Reply {i}")
+            discussions.reply(thread, who, f"Reply {i}")
         else:
-            services.add_document(project, who, title=f"Doc {i}", upload=upload(f"d{i}.txt", b"x\n"),
+            documents.add_document(project, who, title=f"Doc {i}", upload=upload(f"d{i}.txt", b"x\n"),
                                   work_group=work_group)
 
 
@@ -53,7 +53,7 @@ def test_activity_page_and_dashboard_queries_stay_flat_as_activity_grows(
 def test_feed_lists_newest_first_and_paginates(client, project, coordinator, partner):
     base = timezone.now() - timedelta(days=10)
     for i in range(30):
-        services.start_thread(project, partner, f"Thread number {i:02d}", "text", at=base + timedelta(hours=i))
+        discussions.start_thread(project, partner, f"Thread number {i:02d}", "text", at=base + timedelta(hours=i))
     client.force_login(coordinator)
     first = client.get("/en/discussions/p/age/activity/").content.decode()
     assert first.index("Thread number 29") < first.index("Thread number 28")
@@ -63,8 +63,8 @@ def test_feed_lists_newest_first_and_paginates(client, project, coordinator, par
 
 
 def test_threads_replies_and_documents_enter_the_feed(client, project, coordinator, partner, thread):
-    services.reply(thread, partner, "Danke!")
-    services.add_document(project, partner, title="Work programme", upload=upload("wp.txt", b"wp\n"))
+    discussions.reply(thread, partner, "Danke!")
+    documents.add_document(project, partner, title="Work programme", upload=upload("wp.txt", b"wp\n"))
     kinds = list(Activity.objects.filter(project=project).values_list("kind", flat=True))
     assert kinds == ["document", "reply", "thread"]
     client.force_login(coordinator)
@@ -103,13 +103,36 @@ def test_done_tasks_meeting_minutes_and_published_news_enter_the_feed(project, c
     article.publish_at = timezone.now() + timedelta(hours=2)
     article.save()
     scheduled = Activity.objects.get(kind="news")
-    assert scheduled not in services.activity_feed(coordinator, project)  # appears at its publish time
+    assert scheduled not in activity.activity_feed(coordinator, project)  # appears at its publish time
     Activity.objects.filter(pk=scheduled.pk).update(at=timezone.now() - timedelta(minutes=1))
-    assert scheduled in services.activity_feed(coordinator, project)
+    assert scheduled in activity.activity_feed(coordinator, project)
 
 
 def test_deleting_a_thread_removes_its_activity(project, partner, thread):
-    services.reply(thread, partner, "x")
+    discussions.reply(thread, partner, "x")
     assert Activity.objects.count() == 2
     thread.delete()
     assert Activity.objects.count() == 0
+
+
+def test_an_article_becoming_published_records_its_activity_and_unpublishing_removes_it(client, project, coordinator, partner):
+    from news.models import Article
+
+    article = Article.objects.create(project=project, slug="vejle", title_en="Seminar in Vejle", title_lv="Seminārs Vejlē",
+                                     status="draft", author=coordinator)
+    assert not Activity.objects.filter(kind="news").exists()
+
+    published_at = timezone.now() - timedelta(hours=1)
+    article.status = "published"
+    article.publish_at = published_at
+    article.save()
+    activity = Activity.objects.get(kind="news")
+    assert (activity.title, activity.actor, activity.at) == ("Seminar in Vejle", coordinator, published_at)
+    assert activity.titles["lv"] == "Seminārs Vejlē" and activity.url == article.url_in("en")
+    client.force_login(partner)
+    page = client.get("/lv/discussions/p/age/activity/").content.decode()
+    assert "Seminārs Vejlē" in page
+
+    article.status = "draft"
+    article.save()
+    assert not Activity.objects.filter(kind="news").exists()

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from communication import services
+from communication import discussions
 from communication.models import Notification, Post, Thread
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_empty_messages_are_refused_with_a_clear_message(client, project, partne
 
 @pytest.mark.parametrize("payload", XSS)
 def test_html_and_scripts_in_posts_are_rendered_harmless(client, project, partner, thread, payload):
-    services.reply(thread, partner, f"Before {payload} after")
+    discussions.reply(thread, partner, f"Before {payload} after")
     client.force_login(partner)
     html = client.get(f"/en/discussions/t/{thread.pk}/").content.decode()
     body = html.split('class="comm-posts"')[1].split("</ol>")[0]
@@ -89,12 +89,12 @@ def test_closed_threads_refuse_replies_with_a_clear_message(client, coordinator,
     assert "This discussion is closed" in text
     assert 'id="reply"' not in text
     assert not Post.objects.filter(body="One more thing").exists()
-    with pytest.raises(services.ThreadClosed):
-        services.reply(thread, partner, "via service")
+    with pytest.raises(discussions.ThreadClosed):
+        discussions.reply(thread, partner, "via service")
 
 
 def test_coordinators_pin_a_thread_to_the_top(client, project, coordinator, partner, thread):
-    later = services.start_thread(project, partner, "Newer question", "Anything?")
+    later = discussions.start_thread(project, partner, "Newer question", "Anything?")
     client.force_login(coordinator)
     page = client.get("/en/discussions/p/age/").content.decode()
     assert page.index("Newer question") < page.index("After Magdeburg")
@@ -106,19 +106,19 @@ def test_coordinators_pin_a_thread_to_the_top(client, project, coordinator, part
 
 
 def test_mentions_are_highlighted_and_notify_the_member_once(project, coordinator, partner, thread):
-    post = services.reply(thread, coordinator, "@katrin.hoffmann could you check? Also @nobody.here")
+    post = discussions.reply(thread, coordinator, "@katrin.hoffmann could you check? Also @nobody.here")
     assert '<span class="mention">@katrin.hoffmann</span>' in post.body_html
     assert Notification.objects.filter(recipient=partner, kind="mention").count() == 1
-    services.edit_post(post, "@katrin.hoffmann could you check the draft?")
+    discussions.edit_post(post, "@katrin.hoffmann could you check the draft?")
     assert Notification.objects.filter(recipient=partner).count() == 1
 
 
 def test_unfollowing_stops_reply_notifications_but_not_mentions(client, project, coordinator, partner, thread):
     client.force_login(coordinator)
     client.post(f"/en/discussions/t/{thread.pk}/follow/", {"follow": "0"})
-    services.reply(thread, partner, "A reply without a mention")
+    discussions.reply(thread, partner, "A reply without a mention")
     assert not Notification.objects.filter(recipient=coordinator).exists()
-    services.reply(thread, partner, "But @inese.kalnina should see this")
+    discussions.reply(thread, partner, "But @inese.kalnina should see this")
     assert Notification.objects.filter(recipient=coordinator, kind="mention").count() == 1
 
 
@@ -134,10 +134,10 @@ def test_discussion_list_query_count_is_flat(client, django_assert_max_num_queri
 
     client.force_login(partner)
     for i in range(5):
-        services.start_thread(project, coordinator if i % 2 else partner, f"Thread {i}", "text")
+        discussions.start_thread(project, coordinator if i % 2 else partner, f"Thread {i}", "text")
     few = count()
     for i in range(5, 40):
-        services.start_thread(project, coordinator if i % 2 else partner, f"Thread {i}", "text")
+        discussions.start_thread(project, coordinator if i % 2 else partner, f"Thread {i}", "text")
     assert count() == few
     with django_assert_max_num_queries(10):
         client.get("/en/discussions/p/age/")

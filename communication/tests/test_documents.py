@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from communication import services
+from communication import documents
 from communication.models import Document, DocumentVersion, Notification
 from communication.tests.conftest import docx_bytes, pdf_bytes, upload
-from communication.uploads import clean_file_name
+from projects.uploads import clean_file_name
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_members_share_a_pdf_and_a_word_file(client, project, partner):
 
 
 def test_files_over_the_size_limit_are_refused_with_a_clear_message(client, settings, project, partner):
-    settings.COMMUNICATION_MAX_UPLOAD_MB = 1
+    settings.UPLOAD_MAX_MB = 1
     client.force_login(partner)
     response = _post(client, "big.pdf", pdf_bytes() + b"0" * (1024 * 1024 + 10))
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_wrong_types_and_disguised_content_are_refused(client, project, partner,
 
 
 def test_a_new_upload_becomes_current_and_old_versions_stay(client, project, coordinator, partner):
-    document = services.add_document(
+    document = documents.add_document(
         project, partner, title="Learning content", language="en", upload=upload("content.txt", b"first draft\n"),
         comment="first draft",
     )
@@ -86,7 +86,7 @@ def test_a_new_upload_becomes_current_and_old_versions_stay(client, project, coo
 
 
 def test_a_refused_new_version_keeps_the_current_one(client, project, partner):
-    document = services.add_document(project, partner, title="Report", upload=upload("r.pdf", pdf_bytes()))
+    document = documents.add_document(project, partner, title="Report", upload=upload("r.pdf", pdf_bytes()))
     client.force_login(partner)
     response = client.post(f"/en/discussions/documents/{document.pk}/versions/new/", {"file": upload("r.pdf", b"fake")})
     assert response.status_code == 400
@@ -96,7 +96,7 @@ def test_a_refused_new_version_keeps_the_current_one(client, project, partner):
 
 
 def test_downloads_are_attachments_with_safe_headers_and_names(client, project, partner):
-    document = services.add_document(
+    document = documents.add_document(
         project, partner, title="Plan", upload=upload('../../etc/"Plāns"<script>.txt', b"plan\n", "text/html"),
     )
     version = document.current_version
@@ -128,11 +128,11 @@ def test_file_names_are_sanitised(raw, clean):
 
 
 def test_new_work_group_documents_notify_its_members_once(project, coordinator, partner, observer, work_group):
-    document = services.add_document(
+    document = documents.add_document(
         project, partner, title="Skills matrix", work_group=work_group, upload=upload("m.csv", b"skill;level\n"),
     )
     assert list(Notification.objects.values_list("recipient__email", flat=True)) == [coordinator.email]
-    services.add_version(document, partner, upload("m.csv", b"skill;level\nlanguages;B2\n"))
+    documents.add_version(document, partner, upload("m.csv", b"skill;level\nlanguages;B2\n"))
     assert Notification.objects.filter(recipient=coordinator).count() == 2  # one per version
     assert not Notification.objects.filter(recipient__in=[partner, observer]).exists()
     from outbox.models import OutgoingEmail
@@ -152,9 +152,9 @@ def test_document_list_query_count_is_flat(client, project, coordinator, partner
 
     client.force_login(partner)
     for i in range(3):
-        services.add_document(project, coordinator, title=f"Doc {i}", upload=upload(f"{i}.txt", b"x\n"), work_group=work_group)
+        documents.add_document(project, coordinator, title=f"Doc {i}", upload=upload(f"{i}.txt", b"x\n"), work_group=work_group)
     few = queries()
     for i in range(3, 25):
-        document = services.add_document(project, partner, title=f"Doc {i}", upload=upload(f"{i}.txt", b"x\n"))
-        services.add_version(document, coordinator, upload(f"{i}.txt", b"y\n"))
+        document = documents.add_document(project, partner, title=f"Doc {i}", upload=upload(f"{i}.txt", b"x\n"))
+        documents.add_version(document, coordinator, upload(f"{i}.txt", b"y\n"))
     assert queries() == few

@@ -55,10 +55,10 @@ def test_mention_and_follower_emails_arrive_once_each_in_the_recipients_language
 
 
 def test_a_mentioned_follower_gets_one_email_not_two(project, coordinator, partner, smtp_server, celery_worker):
-    from communication import services
+    from communication import discussions
 
-    thread = services.start_thread(project, partner, "Mobility dates", "When do we travel to Ferrara?")
-    services.reply(thread, coordinator, "@katrin.hoffmann in April, see the plan.")
+    thread = discussions.start_thread(project, partner, "Mobility dates", "When do we travel to Ferrara?")
+    discussions.reply(thread, coordinator, "@katrin.hoffmann in April, see the plan.")
     [message] = smtp_server.wait_for(1)
     assert message["To"] == partner.email
     assert "erwähnt" in message["Subject"]

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import meetings.models
+import projects.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -55,7 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('document', 'Document'), ('photo', 'Photo')], default='document', max_length=10, verbose_name='kind')),
-                ('file', models.FileField(max_length=300, storage=meetings.models.private_storage, upload_to=meetings.models.attachment_path, verbose_name='file')),
+                ('file', models.FileField(max_length=300, storage=projects.uploads.private_storage, upload_to=meetings.models.attachment_path, verbose_name='file')),
                 ('original_name', models.CharField(blank=True, editable=False, max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(blank=True, editable=False, max_length=100, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='size')),

@@ -28,11 +28,12 @@ def build(world: World) -> list[Case]:
     return [
         Case("meetings:list", "/en/meetings/", outsider=200),
         Case("meetings:detail", f"/en/meetings/{meeting.pk}/"),
-        # Observers only read: answering and uploading are not theirs (404).
+        # Observers only read, and a portal administrator who is not a member has nothing to
+        # answer (the sheet is the grant's evidence): answering and uploading are not theirs (404).
         Case("meetings:answer", f"/en/meetings/{meeting.pk}/answer/", method="post", data=answer,
-             observer=404, member=302, coordinator=302, superuser=302),
+             observer=404, member=302, coordinator=302, superuser=404),
         Case("meetings:ics", f"/en/meetings/{meeting.pk}/meeting.ics"),
-        Case("meetings:upload", f"/en/meetings/{meeting.pk}/files/", observer=404, member=302, coordinator=302, superuser=302),
+        Case("meetings:upload", f"/en/meetings/{meeting.pk}/files/", observer=404, member=302, coordinator=302, superuser=404),
         Case("meetings:attendance", f"/en/meetings/{meeting.pk}/attendance/", observer=404, member=404),
         Case("meetings:attendance_csv", f"/en/meetings/{meeting.pk}/attendance.csv", observer=404, member=404),
         Case("meetings:attachment", f"/en/meetings/files/{photo.pk}/download/"),

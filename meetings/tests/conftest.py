@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.files.storage import storages
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings: Any, tmp_path: Any) -> Iterator[None]:
+def _private_media(monkeypatch: Any, tmp_path: Any) -> None:
     """Uploaded meeting files of a test land in its own temporary folder."""
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    yield
+    monkeypatch.setattr(storages["private"], "location", str(tmp_path / "private"))

@@ -7,7 +7,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from meetings import services
+from meetings.calendar import renew_calendar_token
 from meetings.models import Participation
 from meetings.tests.factories import make_meeting
 
@@ -62,7 +62,7 @@ def test_renewing_the_token_makes_the_old_feed_url_404(client, partner):
 def test_renew_calendar_token_service_changes_the_secret(partner):
     person = partner.person
     old = person.calendar_token
-    new = services.renew_calendar_token(person)
+    new = renew_calendar_token(person)
     person.refresh_from_db()
     assert person.calendar_token == new != old
 
@@ -83,3 +83,24 @@ def test_feed_needs_the_same_queries_for_few_or_many_meetings(client, project, p
     with django_assert_max_num_queries(6) as many:
         _feed(client, partner.person.calendar_token)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_calendar_program_polling_an_unchanged_feed_gets_304_and_the_new_feed_after_a_change(client, project, partner):
+    meeting = make_meeting(project, title="Kick-off in Riga")
+    token = partner.person.calendar_token
+    first = _feed(client, token)
+    assert first.status_code == 200 and first.has_header("ETag")
+
+    again = client.get(f"/calendar/{token}.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+    meeting.title = "Kick-off in Riga (new room)"
+    meeting.save()
+    changed = client.get(f"/calendar/{token}.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(changed.content).walk("VEVENT")] == [meeting.title]
+
+    # Declining takes the meeting out of the feed: that is a change too.
+    Participation.objects.create(meeting=meeting, user=partner, response="not_attending")
+    declined = client.get(f"/calendar/{token}.ics", HTTP_IF_NONE_MATCH=changed["ETag"])
+    assert declined.status_code == 200 and icalendar.Calendar.from_ical(declined.content).walk("VEVENT") == []

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from meetings import services
+from meetings.exports import mobility_counts
 from meetings.models import AgendaItem, Attachment, Participation
 from meetings.tests.factories import jpeg_bytes, make_meeting
 from projects.services import add_membership, create_user
@@ -146,11 +147,11 @@ def test_photo_upload_is_shown_and_downloads_with_a_safe_name(client, project, p
     response = _upload(client, meeting, 'group "photo";.exe', jpeg_bytes(), photo_consent="on")
     assert response.status_code == 302
     attachment = Attachment.objects.get()
-    assert attachment.content_type == "image/jpeg" and attachment.original_name == "group photo.jpg"
+    assert attachment.content_type == "image/jpeg" and attachment.original_name == "group _photo.jpg"
     page = client.get(f"/en/meetings/{meeting.pk}/").content.decode()
     assert f"/en/meetings/files/{attachment.pk}/photo/" in page
     download = client.get(f"/en/meetings/files/{attachment.pk}/download/")
-    assert download["Content-Disposition"] == 'attachment; filename="group photo.jpg"'
+    assert download["Content-Disposition"] == 'attachment; filename="group _photo.jpg"'
     assert download["Content-Type"] == "image/jpeg"
     assert b"".join(download.streaming_content) == jpeg_bytes()
 
@@ -168,18 +169,18 @@ def test_document_of_an_unknown_type_is_refused(client, project, partner):
     meeting = make_meeting(project)
     client.force_login(partner)
     response = _upload(client, meeting, "minutes.pdf", b"<html><script>alert(1)</script></html>", kind="document")
-    assert "“minutes.pdf” is not a file type we accept." in response.content.decode()
+    assert "The content of “minutes.pdf” is not a PDF file" in response.content.decode()
     assert not Attachment.objects.exists()
 
 
 def test_too_big_file_is_refused_with_the_limit_in_the_message(client, project, partner, settings):
-    settings.MEETING_ATTACHMENT_MAX_BYTES = 1024
+    settings.UPLOAD_MAX_MB = 1
     meeting = make_meeting(project)
     client.force_login(partner)
-    response = _upload(client, meeting, "big.jpg", jpeg_bytes((400, 400)) + b"\0" * 2048)
+    response = _upload(client, meeting, "big.jpg", jpeg_bytes((400, 400)) + b"\0" * (1024 * 1024))
     body = response.content.decode()
     assert response.status_code == 400
-    assert "“big.jpg” is" in body and "files may be at most 1.0\xa0KB" in body
+    assert "“big.jpg” is" in body and "files may be at most 1.0\xa0MB" in body
     assert not Attachment.objects.exists()
 
 
@@ -221,7 +222,7 @@ def test_mobility_counts_people_who_crossed_a_border(client, project, coordinato
         (riga, colleague, False),         # did not come
     ]:
         Participation.objects.create(meeting=meeting, user=user, response="attending", attended=attended)
-    rows = {row.partner.organisation: row for row in services.mobility_counts(project)}
+    rows = {row.partner.organisation: row for row in mobility_counts(project)}
     assert (rows[organisation].mobilities, rows[organisation].people, rows[organisation].contracted) == (2, 2, 12)
     assert (rows[partner_organisation].mobilities, rows[partner_organisation].remaining) == (1, 7)
 
@@ -242,6 +243,40 @@ def test_printable_attendance_sheet_has_signature_column_emblem_and_disclaimer(c
         assert text in page
     csv_text = client.get(f"/en/meetings/{meeting.pk}/attendance.csv").content.decode("utf-8-sig")
     assert "Katrin Hoffmann" in csv_text
+
+
+def test_only_members_answer_and_only_members_stand_on_the_sheet_and_in_the_csv(client, project, coordinator, partner, superuser):
+    meeting = make_meeting(project, title="First partner meeting")
+    client.force_login(superuser)  # the portal administrator, not a member of the project
+    response = client.post(f"/en/meetings/{meeting.pk}/answer/", {"response": "attending"})
+    assert response.status_code == 404
+    assert not Participation.objects.filter(meeting=meeting, user=superuser).exists()
+    assert 'name="response"' not in client.get(f"/en/meetings/{meeting.pk}/").content.decode()  # no answer form
+
+    # An answer recorded before this rule existed stays off the grant's evidence.
+    Participation.objects.create(meeting=meeting, user=superuser, response="attending")
+    Participation.objects.create(meeting=meeting, user=partner, response="attending")
+    client.force_login(coordinator)
+    sheet = client.get(f"/en/meetings/{meeting.pk}/attendance/").content.decode()
+    csv_text = client.get(f"/en/meetings/{meeting.pk}/attendance.csv").content.decode("utf-8-sig")
+    for evidence in (sheet, csv_text):
+        assert "Katrin Hoffmann" in evidence
+        assert superuser.email not in evidence and "Without organisation" not in evidence
+
+
+def test_coordinators_see_the_notes_for_the_host_on_the_page_and_in_the_csv_not_on_the_sheet(client, project, coordinator, partner):
+    meeting = make_meeting(project, title="First partner meeting")
+    client.force_login(partner)
+    client.post(f"/en/meetings/{meeting.pk}/answer/", {"response": "attending", "notes": "Vegetarian meals; step-free access, please."})
+    assert "<h3>Notes for the host</h3>" not in client.get(f"/en/meetings/{meeting.pk}/").content.decode()  # a partner's own page
+
+    client.force_login(coordinator)
+    page = client.get(f"/en/meetings/{meeting.pk}/").content.decode()
+    assert "<h3>Notes for the host</h3>" in page
+    assert '<dd>Vegetarian meals; step-free access, please.</dd>' in page
+    csv_text = client.get(f"/en/meetings/{meeting.pk}/attendance.csv").content.decode("utf-8-sig")
+    assert "Notes for the host" in csv_text.splitlines()[0] and "Vegetarian meals; step-free access, please." in csv_text
+    assert "Vegetarian" not in client.get(f"/en/meetings/{meeting.pk}/attendance/").content.decode()
 
 
 # --- Query budgets ------------------------------------------------------------------------------
@@ -292,7 +327,7 @@ def test_dashboard_panel_shows_next_meetings_and_my_answer(rf, project, partner,
     request.user = partner
     with django_assert_max_num_queries(2):
         result = panel(request)
-    [shown] = result["context"]["meetings"]
+    [shown] = result["meetings"]
     assert shown.title == "Eger" and shown.my_response_label == "Maybe"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from news.demo import SEED_ARTICLE, SEED_SLUG
+from news.demo import SEED_ARTICLE, SEED_SLUG, on_timeline
 
 
 @pytest.fixture
@@ -39,5 +39,5 @@ def make_article(project: Any, coordinator: Any) -> Callable[..., Any]:
 def seed_article(make_article: Callable[..., Any]) -> Any:
     """The seed article: Latvian original, en/de/it/da complete, Hungarian title only."""
     return make_article(
-        slug=SEED_SLUG, prepared_by_name="Jolanta Ūzuliņa", prepared_by_phone="654 04391", **SEED_ARTICLE
+        slug=SEED_SLUG, prepared_by_name="Jolanta Ūzuliņa", prepared_by_phone="654 04391", **on_timeline(SEED_ARTICLE, timedelta(0))
     )

@@ -31,7 +31,7 @@ def test_rss_feed_is_valid_xml_in_the_feed_language_with_public_articles_only(cl
     assert "Das Partnertreffen verlief" in items[0].findtext("description")
 
 
-def test_atom_feed_is_valid_and_falls_back_to_the_original_language(client, articles):
+def test_atom_feed_is_valid_and_falls_back_to_english_before_the_original_language(client, articles):
     response = client.get("/hu/news/feed/atom/")
     assert response.status_code == 200
     feed = ET.fromstring(response.content)
@@ -40,9 +40,24 @@ def test_atom_feed_is_valid_and_falls_back_to_the_original_language(client, arti
     entry = entries[0]
     assert entry.findtext(f"{ATOM}title") == "Az „Administration go Europe!” projekt hírei"
     summary = entry.findtext(f"{ATOM}summary")
-    assert "Partneru tikšanās notika" in summary  # Latvian text, Hungarian title
+    # Hungarian title; the text is not in Hungarian, so it comes in English, not in Latvian.
+    assert "Partneru tikšanās notika" not in summary
+    assert "angol nyelven látható" in summary  # the note names English
     assert "Tikai partneriem" not in response.content.decode()
     assert "Melnraksts" not in response.content.decode()
+
+
+def test_feed_ids_are_absolute_and_an_article_without_author_has_no_empty_author(client, articles):
+    articles.prepared_by_name = ""
+    articles.save()
+    rss = ET.fromstring(client.get("/en/news/feed/rss/").content)
+    guid = rss.find("channel/item/guid")
+    assert guid.text == "http://testserver/en/news/age/projekta-administration-go-europe-zinas/"
+    assert guid.get("isPermaLink") == "true"  # the guid is the article's address
+    atom = ET.fromstring(client.get("/en/news/feed/atom/").content)
+    entry = atom.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}id").startswith("http://testserver/en/news/")  # RFC 4287: an absolute IRI
+    assert entry.find(f"{ATOM}author") is None  # no <author><name/></author>
 
 
 def test_search_in_latvian_matches_words_of_the_latvian_text(client, articles):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import body_text, wait_until
-from news.demo import SEED_ARTICLE
+from news.demo import SEED_ARTICLE, on_timeline
 from news.models import Article, NewsSubscription
 from outbox.models import OutgoingEmail
 
@@ -28,7 +28,7 @@ def test_opted_in_member_gets_one_email_in_german_also_for_a_scheduled_article(
 
     article = Article(
         project=project, original_language="lv", status="published", audience="members",
-        publish_at=timezone.now() + timedelta(hours=2), author=coordinator, **SEED_ARTICLE,
+        publish_at=timezone.now() + timedelta(hours=2), author=coordinator, **on_timeline(SEED_ARTICLE, timedelta(0)),
     )
     article.save()
     # Not due yet: the sweep sends nothing.

@@ -137,7 +137,7 @@ def test_dashboard_panel_shows_public_and_members_only_news_of_my_projects(rf, m
     request.user = partner
     with django_assert_max_num_queries(2):
         result = panel(request)
-    titles = [text.title.value for _article, text in result["context"]["news_items"]]
+    titles = [text.title.value for _article, text in result["news_items"]]
     assert titles == ["Iekšēja", "Publiska"]  # newest first, drafts never
 
 

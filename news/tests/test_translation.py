@@ -17,13 +17,14 @@ EXPECTED = {
     "de": ("Neuigkeiten aus dem Projekt „Administration go Europe!“", "Das Partnertreffen verlief nach", None),
     "it": ("Notizie dal progetto “Administration go Europe!”", "L’incontro si è svolto secondo", None),
     "da": ("Nyt fra projektet »Administration go Europe!«", "Partnermødet fulgte det arbejdsprogram", None),
-    # Hungarian has its title only: the text comes in Latvian, with a note in Hungarian.
-    "hu": ("Az „Administration go Europe!” projekt hírei", "Partneru tikšanās notika saskaņā", "lett"),
+    # Hungarian has its title only: the text comes in English (before the Latvian original),
+    # with a note in Hungarian naming English.
+    "hu": ("Az „Administration go Europe!” projekt hírei", "The partner meeting followed the work programme", "angol"),
 }
 
 
 @pytest.mark.parametrize("lang", list(EXPECTED))
-def test_article_reads_in_each_language_and_falls_back_to_latvian_where_untranslated(client, seed_article, lang):
+def test_article_reads_in_each_language_and_falls_back_to_english_where_untranslated(client, seed_article, lang):
     title, body_phrase, note_word = EXPECTED[lang]
     response = client.get(URL.format(lang=lang))
     assert response.status_code == 200
@@ -32,8 +33,8 @@ def test_article_reads_in_each_language_and_falls_back_to_latvian_where_untransl
     assert body_phrase in html
     if note_word:
         note = re.search(r'<div class="news-fallback" role="note">(.*?)</div>', html, re.S).group(1)
-        assert note_word in note.lower()  # "lett" nyelven: names the original language
-        assert '<div class="news-body" lang="lv">' in html
+        assert note_word in note.lower()  # "angol": names the language the text is shown in
+        assert '<div class="news-body" lang="en">' in html
         # It links the languages the article exists in (not Hungarian itself).
         for code in ("lv", "en", "de", "it", "da"):
             assert f'href="/{code}/news/age/projekta-administration-go-europe-zinas/" hreflang="{code}"' in html
@@ -43,17 +44,22 @@ def test_article_reads_in_each_language_and_falls_back_to_latvian_where_untransl
         assert f'<div class="news-body" lang="{lang}">' in html
 
 
-def test_a_language_without_any_text_shows_the_original_with_a_note(client, make_article):
+def test_a_language_without_any_text_shows_english_then_the_original_with_a_note(client, make_article):
     article = make_article(title_en="Meeting in Magdeburg", body_en="<p>The first partner meeting took place in Magdeburg.</p>")
     response = client.get(f"/it/news/age/{article.slug}/")
     html = response.content.decode()
     assert response.status_code == 200
-    # Nothing Italian exists: the Latvian original is shown, marked as Latvian, with a note in Italian.
-    assert '<h1 lang="lv">Partneru tikšanās Magdeburgā</h1>' in html
+    # Nothing Italian exists: the English version is shown (not the Latvian original), with a note in Italian.
+    assert '<h1 lang="en">Meeting in Magdeburg</h1>' in html
     assert "non è ancora disponibile in italiano" in html
-    assert "lettone" in html
+    assert "inglese" in html and "lettone" not in html.split('role="note"')[1].split("</div>")[0]
     assert f'href="/en/news/age/{article.slug}/" hreflang="en"' in html
     assert f'href="/lv/news/age/{article.slug}/" hreflang="lv"' in html
+
+    # Without an English version the original comes next.
+    latvian_only = make_article(title_lv="Darba grupu sanāksme", body_lv="<p>Darba grupas vienojās par termiņiem.</p>")
+    html = client.get(f"/it/news/age/{latvian_only.slug}/").content.decode()
+    assert '<h1 lang="lv">Darba grupu sanāksme</h1>' in html and "lettone" in html
 
 
 def test_page_head_lists_hreflang_alternates_of_existing_languages_only(client, seed_article):

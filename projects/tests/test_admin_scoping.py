@@ -175,3 +175,13 @@ def test_coordinator_opens_their_own_invitation_and_the_add_form_preselects_thei
     assert "zsofia@eger.example" in html and "Zsófia" in html
     html = a_admin.get("/en/admin/projects/invitation/add/").content.decode()
     assert re.search(rf'<option value="{project.pk}" selected>', html)
+
+
+def test_a_scoped_admin_for_a_model_without_a_scope_fails_the_system_check() -> None:
+    """A new app's admin cannot forget projects.admin_scope.ADMIN_SCOPES: `manage.py check` says so."""
+    from django.contrib import admin
+
+    from communication.models import Digest
+    from projects.admin_scope import ProjectScopedAdmin
+
+    assert [error.id for error in ProjectScopedAdmin(Digest, admin.site).check()] == ["projects.E001"]

@@ -40,9 +40,9 @@ def test_invited_partner_gets_one_email_in_the_chosen_language_and_the_link_work
 
     [message] = smtp_server.wait_for(1)
     assert message["To"] == "marco.bianchi@ferrara.example"
-    assert "Invito alla partnership" in message["Subject"]
+    assert "Invito al partenariato" in message["Subject"]
     text = body_text(message)
-    assert "Inese Kalniņa ti invita" in text
+    assert "Inese Kalniņa la invita" in text
     link = LINK.search(text).group(1)
     assert link.startswith("/it/")
     assert link in body_html(message)

@@ -185,7 +185,7 @@ def test_moving_a_deadline_is_recorded_in_the_history(client, coordinator, partn
     task.refresh_from_db()
     assert task.deadline == date(2026, 5, 11)
     page = client.get(f"/en/workgroups/tasks/{task.pk}/").content.decode()
-    assert "moved the deadline from May 4, 2026 to May 11, 2026." in page
+    assert "moved the deadline from 4 May 2026 to 11 May 2026." in page  # European format (issue 14)
 
 
 # --- Status and comments --------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def test_the_dashboard_panel_lists_my_open_tasks_with_few_queries(rf, partner, m
     request.user = partner
     with django_assert_max_num_queries(6):
         result = panel(request)
-    tasks = result["context"]["tasks"]
+    tasks = result["tasks"]
     assert "Closed one" not in [t.title for t in tasks]
     assert tasks[0].title == "Panel task 0" and tasks[0].overdue
-    assert result["context"]["more"] == max(0, count - 8)
+    assert result["more"] == max(0, count - 8)

@@ -13,7 +13,8 @@ from django.db import connection
 
 from outbox.models import OutgoingEmail
 from projects.models import Partner, Person
-from workgroups import reminders, services
+from workgroups import services
+from workgroups.reminders import rendering
 from workgroups.models import DeadlineReminder, Task
 from workgroups.reminders import sweep
 from workgroups.tests.conftest import at
@@ -46,6 +47,18 @@ def test_each_person_is_reminded_at_their_own_hour_around_midnight(coordinator, 
     # for the Riga coordinator, an hour later at midnight in Copenhagen.
     assert _keys(sweep(at("2026-02-10T22:00+00:00"))) == {(riga, "2026-02-10/overdue/2026-02-11")}
     assert _keys(sweep(at("2026-02-10T23:00+00:00"))) == {(copenhagen, "2026-02-10/overdue/2026-02-11")}
+
+
+def test_a_missed_reminder_waits_for_the_persons_hour_instead_of_arriving_at_night(coordinator, make_task):
+    """Reminder hour 08:00 in Riga. A task whose earlier occasions were missed (it came late,
+    or the portal was down) is caught up at 08:00, not at 01:14 in the night."""
+    Person.objects.filter(user=coordinator).update(reminder_hour=8, time_zone="Europe/Riga")
+    make_task(date(2026, 2, 12), people=(coordinator,))
+    assert sweep(at("2026-02-10T23:14+00:00")).planned == []  # 01:14 in Riga
+    assert sweep(at("2026-02-11T05:59+00:00")).planned == []  # 07:59
+    # 08:00: the task is not lost; the latest due occasion goes out, once.
+    assert _keys(sweep(at("2026-02-11T06:00+00:00"))) == {(coordinator.email, "2026-02-12/before/1")}
+    assert sweep(at("2026-02-11T06:15+00:00")).planned == []
 
 
 def test_reminders_follow_the_change_to_summer_time(coordinator, dane, make_task):
@@ -144,7 +157,7 @@ def test_a_sweep_that_dies_half_way_leaves_nothing_and_the_next_one_sends_all(
     coordinator, partner, make_task, monkeypatch
 ):
     make_task(date(2026, 4, 10), people=(coordinator, partner))
-    real_render = reminders.render_email
+    real_render = rendering.render_email
     calls = {"n": 0}
 
     def dies_on_second(*args, **kwargs):
@@ -153,13 +166,13 @@ def test_a_sweep_that_dies_half_way_leaves_nothing_and_the_next_one_sends_all(
             raise SystemExit("worker killed")
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(reminders, "render_email", dies_on_second)
+    monkeypatch.setattr(rendering, "render_email", dies_on_second)
     with pytest.raises(SystemExit):
         sweep(at("2026-04-09T11:00+02:00"))
     assert DeadlineReminder.objects.count() == 0
     assert OutgoingEmail.objects.count() == 0
 
-    monkeypatch.setattr(reminders, "render_email", real_render)
+    monkeypatch.setattr(rendering, "render_email", real_render)
     result = sweep(at("2026-04-09T11:15+02:00"))
     assert len(result.planned) == 2
     assert OutgoingEmail.objects.count() == 2

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.conf import settings
@@ -8,10 +7,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from communication import demo as communication_demo
+from meetings import demo as meetings_demo
+from news import demo as news_demo
 from projects import demo
+from workgroups import demo as workgroups_demo
 
 # Each app adds its part of the partnership, in this order.
-DEMO_MODULES = ["projects.demo", "meetings.demo", "workgroups.demo", "news.demo", "communication.demo"]
+DEMO_MODULES = [demo, meetings_demo, workgroups_demo, news_demo, communication_demo]
 
 
 class Command(BaseCommand):
@@ -30,13 +33,7 @@ class Command(BaseCommand):
             password=password, historical=options["historical"], today=timezone.localdate(), out=self.stdout
         )
         with transaction.atomic():
-            for name in DEMO_MODULES:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
+            for module in DEMO_MODULES:
                 module.seed(ctx)
         self.stdout.write(self.style.SUCCESS("Demo partnership 'Administration go Europe!' is ready."))
         shown = password or "(unchanged)"

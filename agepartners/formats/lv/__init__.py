@@ -1,0 +1,1 @@
+"""Formats of this language; see agepartners/formats/__init__.py."""
