@@ -884,17 +884,22 @@ def _checks(now: Figures, base: Figures, scale1: Figures) -> list[dict[str, Any]
     if sweep is not None:
         if at_scale_1 or not scale1:
             check(f"first reminder sweep < {SWEEP_LIMIT_S:g} s (scale {now.scale:g})", f"{ISSUE_BASELINE['sweep_s']:g} s",
-                  _fmt(base.sweep_s(), 2), f"{_fmt(sweep, 2)} s", sweep < SWEEP_LIMIT_S if at_scale_1 else None)
+                  f"{_fmt(base.sweep_s(), 2)} s" if base.sweep_s() else "–", f"{_fmt(sweep, 2)} s",
+                  sweep < SWEEP_LIMIT_S if at_scale_1 else None)
         if scale1 and scale1.sweep_s():
             check("first reminder sweep ≤ 10 × its scale-1 time", "–", f"{_fmt(scale1.sweep_s(), 2)} s at scale 1",
                   f"{_fmt(sweep, 2)} s ({_fmt(sweep / scale1.sweep_s(), 1)} ×)", sweep <= 10 * scale1.sweep_s())
     eps = now.delivery()
     check(f"delivery ≥ {DELIVERY_FLOOR:g} emails/s", f"≈ {ISSUE_BASELINE['delivery_eps']:g}", _fmt(base.delivery()),
           _fmt(eps), None if eps is None else eps >= DELIVERY_FLOOR)
+    if sweep is not None:
+        check("first sweep's queries grow with batches only (shown)", "–", _fmt(base.data.get("sweep", {}).get("queries")),
+              f"{_fmt(now.data['sweep'].get('queries'))} for {_fmt(now.data['sweep'].get('open_tasks'))} open tasks", None)
     before_memory = base.memory() if base else {}
     for name, mb in now.memory().items():
         issue = f"≈ {ISSUE_BASELINE['worker_rss_mb']:g} MB" if name.startswith("Celery") else "–"
-        check(f"{name}: every process < {RSS_LIMIT_MB:g} MB", issue, _fmt(before_memory.get(name)), f"{_fmt(mb)} MB",
+        before_mb = before_memory.get(name)
+        check(f"{name}: every process < {RSS_LIMIT_MB:g} MB", issue, f"{_fmt(before_mb)} MB" if before_mb else "–", f"{_fmt(mb)} MB",
               None if mb is None else mb < RSS_LIMIT_MB)
     return checks
 
@@ -914,6 +919,13 @@ def _markdown(data: dict[str, Any], now: Figures, base: Figures, scale1: Figures
                f"(a bare {_fmt(load.get('ceiling_bytes'))}-byte page through the same stack) in the same run. "
                f"Load average of the machine (1, 5, 15 min) before the load {load.get('loadavg_before')}, after "
                f"{load.get('loadavg_after')}: the 2 cores are shared with whatever else runs.")
+    busiest = max([*(load.get("loadavg_before") or [0])[:1], *(load.get("loadavg_after") or [0])[:1],
+                   *(cpu.get("loadavg_before") or [0])[:1], *(cpu.get("loadavg_after") or [0])[:1]])
+    if busiest > 2 * (meta.get("cpus") or 1):
+        out.append("")
+        out.append(f"**The machine was busy during this run** (load average up to {busiest:g} on {meta.get('cpus')} cores: other "
+                   "work shared the cores): absolute figures (ms, req/s, seconds, emails/s) are inflated or depressed; "
+                   "compare the multiples of the ceiling, measured in the same minutes.")
     out.append("")
     out.append(f"Baseline: the same benchmark on the code before issue 13 ({base.label() if base else 'not recorded'}); "
                "throughput is compared as a share of the ceiling's in the same run (req/s in the table as well), "
