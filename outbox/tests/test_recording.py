@@ -24,6 +24,14 @@ Status = OutgoingEmail.Status
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _no_queueing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # These tests drive the sweep themselves and count what it sends. In a full run the
+    # session's Celery worker (started by an earlier test) is still listening, and the
+    # deliver task queued after each commit would send some emails behind the sweep's back.
+    monkeypatch.setattr(services, "_enqueue_after_commit", lambda *pks: None)
+
+
 def _email(key: str, to: str = "katrin@magdeburg.example", **kw) -> OutgoingEmail:
     email = record_email(key=key, category="test", to_email=to, language="de",
                          rendered=Rendered("Treffen in Magdeburg", "Das Treffen beginnt.\n", ""), **kw)
