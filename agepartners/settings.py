@@ -202,6 +202,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 globals().update(email_settings(env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"), str(BASE_DIR)))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "agepartners <noreply@agepartners.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Answers by email (issue 15): the mailbox the portal reads, e.g.
+# imaps://user:password@mail.example.org/INBOX, imap://… (STARTTLS) or folder://var/inbox
+# (.eml files). Unset, the feature is off and no email offers to be answered.
+INBOUND_EMAIL_URL = env_str("INBOUND_EMAIL_URL", "")
+# The address of that mailbox; replies go to <local>+<signed token>@<domain> of it.
+INBOUND_EMAIL_ADDRESS = env_str("INBOUND_EMAIL_ADDRESS", "")
 
 # --- Celery ---------------------------------------------------------------------------
 # With no broker configured, kombu's filesystem transport needs no server.
