@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "meetings",
     "workgroups",
     "news",
+    "inbound",
     "communication",
     "accounts",
 ]
@@ -246,6 +247,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "meeting-reminders": {"task": "meetings.tasks.sweep_meeting_reminders", "schedule": crontab(minute="*/15")},
     "news-notifications": {"task": "news.tasks.sweep_published_news", "schedule": crontab(minute="*/5")},
     "communication-digests": {"task": "communication.tasks.send_daily_digests", "schedule": crontab(minute=0)},
+    # Answers by email; does nothing while INBOUND_EMAIL_URL is unset.
+    "inbound-poll": {"task": "inbound.tasks.poll_inbound", "schedule": 60.0},
 }
 
 # --- Security ------------------------------------------------------------------------
