@@ -155,7 +155,7 @@ def process(message: EmailMessage) -> Outcome:
     if target is None:
         return Outcome(Status.FAILED, "forged or mangled reply token")
     user = User.objects.filter(pk=target.user_id, is_active=True).select_related("person").first()
-    base = {"kind": target.kind, "object_id": target.object_id}
+    base: dict[str, Any] = {"kind": target.kind, "object_id": target.object_id}
     if user is None:
         return Outcome(Status.FAILED, "the person of the reply address no longer exists", **base)
     sender = parseaddr(str(message.get("From", "")))[1]
