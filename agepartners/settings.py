@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agepartners.env import (
     ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str, env_url,
+    inbound_email_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -206,7 +207,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Answers by email (issue 15): the mailbox the portal reads, e.g.
 # imaps://user:password@mail.example.org/INBOX, imap://… (STARTTLS) or folder://var/inbox
 # (.eml files). Unset, the feature is off and no email offers to be answered.
-INBOUND_EMAIL_URL = env_str("INBOUND_EMAIL_URL", "")
+INBOUND_EMAIL_URL = inbound_email_url(env_str("INBOUND_EMAIL_URL", ""))
 # The address of that mailbox; replies go to <local>+<signed token>@<domain> of it.
 INBOUND_EMAIL_ADDRESS = env_str("INBOUND_EMAIL_ADDRESS", "")
 
