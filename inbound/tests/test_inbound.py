@@ -237,3 +237,61 @@ def test_a_calendar_answer_for_somebody_else_changes_nothing(dovecot, celery_wor
     [row] = _poll(dovecot, 1)
     assert row.status == "failed"
     assert not Participation.objects.filter(meeting=meeting, response="attending").exists()
+
+
+def test_two_pollers_at_once_use_each_message_once(dovecot, thread, partner, coordinator):
+    import threading
+
+    from django.db import connection
+
+    from inbound.services import poll
+
+    for n in range(6):
+        dovecot.append(messages.plain(partner.email, _address(replies.THREAD, thread.pk, partner), f"Answer {n}."))
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            poll(dovecot.url)
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    pollers = [threading.Thread(target=run) for _ in range(2)]
+    for poller in pollers:
+        poller.start()
+    for poller in pollers:
+        poller.join(30)
+    assert errors == []
+    assert sorted(p.body for p in _replies(thread)) == [f"Answer {n}." for n in range(6)]
+    assert InboundMessage.objects.count() == 6 and dovecot.flagged_done() == 6
+
+
+def test_a_database_error_midway_leaves_the_message_in_the_mailbox_for_the_next_poll(dovecot, thread, partner, monkeypatch):
+    from django.db import OperationalError
+
+    from inbound import processing
+    from inbound.services import poll
+
+    address = _address(replies.THREAD, thread.pk, partner)
+    dovecot.append(messages.plain(partner.email, address, "First."))
+    dovecot.append(messages.plain(partner.email, address, "Second."))
+    real = processing._thread
+    calls = {"n": 0}
+
+    def failing_second(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(processing, "_thread", failing_second)
+    with pytest.raises(OperationalError):
+        poll(dovecot.url)
+    assert [p.body for p in _replies(thread)] == ["First."]
+    assert InboundMessage.objects.count() == 1 and dovecot.flagged_done() == 1  # the second was rolled back
+
+    assert poll(dovecot.url) == {"processed": 1}  # the next poll takes it up
+    assert [p.body for p in _replies(thread)] == ["First.", "Second."]
+    assert dovecot.flagged_done() == 2
