@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test venv dev-venv services messages bench clean faults load audit
+.PHONY: run test venv dev-venv services messages bench clean faults load audit hosts
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,8 @@ run: venv
 test: dev-venv
 	@bash scripts/ensure_test_services.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@# The short version of `make hosts`: 12 partners, 15 s of load (about 3 minutes in all).
+	HOSTS_QUICK=1 $(PY) -m pytest -p no:django -o python_files='host_*.py' hosts -q
 
 services:
 	@bash scripts/ensure_test_services.sh
@@ -35,9 +37,10 @@ services:
 messages: dev-venv
 	$(PY) scripts/messages.py
 
+## make bench HOSTS=1: two web hosts against one through nginx, in the same run (hosts/bench.py; root).
 bench: dev-venv
 	@bash scripts/ensure_test_services.sh
-	@bash bench/run.sh
+	@if [ -n "$(HOSTS)" ]; then $(PY) hosts/bench.py; else bash bench/run.sh; fi
 
 ## make faults: fault tests on private PostgreSQL/Redis/SMTP (see docs/reliability.md).
 faults: dev-venv
@@ -56,3 +59,9 @@ audit:
 
 clean:
 	rm -rf var staticfiles .pytest_cache
+
+## make hosts: the portal on separate network hosts (ip netns; root): two web nodes behind
+## nginx, two workers and one beat, PostgreSQL/Redis/SeaweedFS on a services host (hosts/).
+hosts: dev-venv
+	@bash scripts/ensure_test_services.sh
+	$(PY) -m pytest -p no:django -o python_files='host_*.py' hosts -q -s $(PYTEST_ARGS)

@@ -5,17 +5,16 @@ People are built through the same service functions the portal uses (projects.se
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
+
+# The one SMTP test server, shared with faults/ and bench/; free_port is imported from here by tests.
+from smtpsink import SMTPServer, Sink, free_port  # noqa: F401
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside live_server
 
@@ -129,67 +128,19 @@ def superuser(db: Any) -> Any:
 
 # --- SMTP ------------------------------------------------------------------------------
 
-
-@dataclass
-class SMTPSink:
-    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
-
-    host: str
-    port: int
-    messages: list[EmailMessage] = field(default_factory=list)
-    envelopes: list[Any] = field(default_factory=list)
-    refuse: bool = False  # answer 451 (try again later) to every message
-    refuse_recipients: set[str] = field(default_factory=set)  # answer 550 for these
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
-        if address.lower() in self.refuse_recipients:
-            return "550 5.1.1 Mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refuse:
-            return "451 4.3.0 Try again later"
-        with self.lock:
-            self.envelopes.append(envelope)
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-    def wait_for(self, count: int, timeout: float = 20.0) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.messages) >= count:
-                return list(self.messages)
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} email(s), got {len(self.messages)} within {timeout}s")
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in str(m["To"])]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def smtp_server(settings: Any) -> Iterator[SMTPSink]:
-    from aiosmtpd.controller import Controller
-
-    sink = SMTPSink(host="127.0.0.1", port=free_port())
-    controller = Controller(sink, hostname=sink.host, port=sink.port)
+def smtp_server(settings: Any) -> Iterator[Sink]:
+    server = SMTPServer()
     try:
-        controller.start()
+        server.start()
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = sink.host
-        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_HOST = server.host
+        settings.EMAIL_PORT = server.port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-        yield sink
+        yield server.sink
     finally:
-        controller.stop()
+        server.stop()
 
 
 def body_text(message: EmailMessage) -> str:

@@ -6,6 +6,7 @@ than silently fall back to a default nobody chose.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -139,3 +140,79 @@ def inbound_email_url(url: str) -> str:
             f"INBOUND_EMAIL_URL has the scheme {scheme!r}; use imaps://user:password@host/INBOX, imap://… or folder://path."
         )
     return url
+
+
+def files_settings(files_url: str, *, private_root: str) -> dict[str, dict[str, Any]]:
+    """The "default" and "private" entries of Django's STORAGES for ``FILES_URL``.
+
+    ``""`` keeps the folders of a single server (MEDIA_ROOT, PRIVATE_MEDIA_ROOT);
+    ``file:///path`` puts both under one folder; ``s3://access:secret@host:port/bucket?region=…``
+    puts them under ``public/`` and ``private/`` of one bucket.
+    """
+    private = "projects.uploads.PrivateFileSystemStorage"
+    if not files_url:
+        # Public media follow MEDIA_ROOT (Django reads it at each use); private files their folder.
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": private, "OPTIONS": {"location": private_root}},
+        }
+    parsed = urlparse(files_url)
+    if parsed.scheme == "file":
+        root = Path(unquote(parsed.path))
+        if not parsed.path or not root.is_absolute() or parsed.netloc:
+            raise ConfigurationError(f"FILES_URL={files_url!r}: a folder is file:///absolute/path")
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root / "media")}},
+            "private": {"BACKEND": private, "OPTIONS": {"location": str(root / "private")}},
+        }
+    if parsed.scheme == "s3":
+        options = s3_options(files_url)
+        return {
+            "default": {"BACKEND": "agepartners.storage.ObjectStorage", "OPTIONS": {**options, "location": "public"}},
+            "private": {"BACKEND": "agepartners.storage.PrivateObjectStorage", "OPTIONS": {**options, "location": "private"}},
+        }
+    raise ConfigurationError(
+        f"FILES_URL={files_url!r}: use file:///path/to/folder or s3://access:secret@host:port/bucket?region=…"
+    )
+
+
+def s3_options(files_url: str) -> dict[str, Any]:
+    """django-storages' S3Storage options for one ``s3://`` address; refuses incomplete ones."""
+    parsed = urlparse(files_url)
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    unknown = set(query) - {"region", "tls"}
+    bucket = parsed.path.strip("/")
+    try:
+        port = parsed.port
+    except ValueError:
+        raise ConfigurationError(f"FILES_URL: the port of {parsed.hostname!r} is not a number") from None
+    if not (parsed.username and parsed.password and parsed.hostname and bucket) or "/" in bucket or unknown:
+        raise ConfigurationError(
+            "FILES_URL must be s3://access:secret@host:port/bucket?region=… (access key, secret, host and "
+            "one bucket name; percent-encode / and @ in the secret; options: region, tls)"
+            + (f"; unknown option(s): {', '.join(sorted(unknown))}" if unknown else "")
+        )
+    tls = query.get("tls", "0").lower() in ("1", "true", "yes", "on")
+    host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
+    from botocore.config import Config
+
+    return {
+        "access_key": unquote(parsed.username),
+        "secret_key": unquote(parsed.password),
+        "bucket_name": bucket,
+        "endpoint_url": f"{'https' if tls else 'http'}://{host}{f':{port}' if port else ''}",
+        "region_name": query.get("region", "us-east-1"),
+        # Path-style: bucket in the path, so the store needs no wildcard DNS name per bucket.
+        # Short timeouts and few retries: a request waiting on a dead store would hold a web
+        # thread for minutes (botocore's default) before saying what is wrong.
+        "client_config": Config(
+            s3={"addressing_style": "path"}, signature_version="s3v4",
+            connect_timeout=3, read_timeout=20, retries={"total_max_attempts": 2, "mode": "standard"},
+        ),
+        # A second upload of "report.pdf" gets its own name instead of replacing the first.
+        "file_overwrite": False,
+        "default_acl": None,
+        # Public media get signed links (an hour); private files get no link at all.
+        "querystring_auth": True,
+        "querystring_expire": 3600,
+    }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agepartners.env import (
     ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str, env_url,
     inbound_email_url,
+    files_settings,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "inbound",
     "communication",
     "accounts",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "agepartners.middleware.UserTimezoneMiddleware",
+    "agepartners.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "agepartners.urls"
@@ -141,6 +144,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "projects.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A reset asked for an address without an account sends nothing (allauth's default mails
+# it "there is no account"): otherwise anyone could make the portal mail strangers. The
+# page says the same in both cases (ACCOUNT_PREVENT_ENUMERATION, allauth's default).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[agepartners] "
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_URL = "account_login"
@@ -188,10 +195,13 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Shared documents and meeting files: outside MEDIA_ROOT (in DEBUG, /media/ serves that to
 # anyone); only the permission-checked download views read them (projects/uploads.py).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Where uploads live: those two folders (the default), or S3-compatible object storage that
+# every web node and worker reaches (docs/deploy.md). "private" holds documents and meeting
+# files, "default" the public media (logos, news images).
+FILES_URL = env_str("FILES_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **files_settings(FILES_URL, private_root=str(PRIVATE_MEDIA_ROOT)),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-    "private": {"BACKEND": "projects.uploads.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
 }
 # One limit for every upload (documents, meeting files, photos); the web server in front
 # must accept request bodies at least this big.
@@ -241,9 +251,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # beat must keep reconnecting for as long as Redis is away, or they exit (see faults/).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
+# The outbox sweep: retries, rows the broker never saw, claims of dead workers. Every 30 s
+# by default, so that mail resumes within a minute of a mail server coming back.
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "outbox-retry": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
+    "outbox-retry": {"task": "outbox.tasks.sweep_outbox", "schedule": float(OUTBOX_SWEEP_SECONDS)},
     "deadline-reminders": {"task": "workgroups.tasks.sweep_deadline_reminders", "schedule": crontab(minute="*/15")},
     "meeting-reminders": {"task": "meetings.tasks.sweep_meeting_reminders", "schedule": crontab(minute="*/15")},
     "news-notifications": {"task": "news.tasks.sweep_published_news", "schedule": crontab(minute="*/5")},
@@ -300,10 +313,15 @@ CONTENT_SECURITY_POLICY = {
 }
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Failed logins: per client IP and per account (email), the admin login included.
+# Failed logins, the admin login included. Per account (the email): 5 failures in 5
+# minutes lock that account, from any address. Per client address: a partner office
+# behind one NAT address shares it, so that limit is sized for a whole office, not one
+# person (README, "Login limits"); per-account locks stop guessing at any one password.
+LOGIN_ATTEMPTS_PER_ADDRESS = env_int("LOGIN_ATTEMPTS_PER_ADDRESS", 120, minimum=1)  # a minute, failed or not
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 60, minimum=1)  # a minute
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": f"{LOGIN_ATTEMPTS_PER_ADDRESS}/m/ip",
+    "login_failed": f"{LOGIN_FAILURES_PER_ADDRESS}/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",
 }
@@ -315,7 +333,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # WeasyPrint (reports' PDFs) narrates every rendering step at INFO.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
 # --- Portal ----------------------------------------------------------------------------
@@ -323,3 +342,15 @@ LOGGING = {
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "partners2012")
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+# A worker's claim on the emails it is sending lasts this long unless renewed (it renews
+# every third of it while a batch runs); a dead worker's rows go back to the queue after it.
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 30, minimum=3)
+# How long a worker keeps retrying to record an answer of the mail server through a
+# database outage before it gives up (and says so: the email may then be sent twice).
+OUTBOX_RECORD_RETRY_SECONDS = env_int("OUTBOX_RECORD_RETRY_SECONDS", 300, minimum=0)
+# /healthz answers 503 when the oldest due email has waited longer than this, when beat
+# has not published a periodic task for this long, or when no worker answered for this
+# long (see README, "Monitoring"). Seconds.
+HEALTHZ_OUTBOX_MAX_AGE = env_int("HEALTHZ_OUTBOX_MAX_AGE", 300, minimum=1)
+HEALTHZ_BEAT_MAX_AGE = env_int("HEALTHZ_BEAT_MAX_AGE", 180, minimum=1)
+HEALTHZ_WORKER_MAX_AGE = env_int("HEALTHZ_WORKER_MAX_AGE", 120, minimum=1)

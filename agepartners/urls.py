@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from agepartners import views
+from news import views as news_views
 from allauth.account.decorators import secure_admin_login
 
 # The admin login goes through allauth, so its rate limits apply there too.
@@ -18,6 +19,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("meetings.feed_urls")),
+    # News cover images at the address their file field gives, served with the article's
+    # permission check (with DEBUG off nothing else serves /media/).
+    path("media/news/<path:name>", news_views.cover_image, name="news_cover"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -29,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("news/", include("news.urls")),
     path("discussions/", include("communication.urls")),
     path("me/", include("accounts.urls")),
+    path("reports/", include("reports.urls")),
     prefix_default_language=True,
 )
 

@@ -30,19 +30,40 @@ def _broker_ok() -> bool:
         return False
 
 
+def _storage_ok() -> bool:
+    """Both file stores (private files and public media) answer."""
+    from django.core.files.storage import storages
+
+    from agepartners.storage import StorageUnavailable, check_storage
+
+    try:
+        for alias in ("private", "default"):
+            check_storage(storages[alias])
+        return True
+    except StorageUnavailable:
+        return False
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database, the broker and the file stores answer and email is leaving;
+    503 naming the part that is not (thresholds: HEALTHZ_* settings, README "Monitoring")."""
+    from outbox.health import outbox_health
+
     database = _database_ok()
     broker = _broker_ok()
-    healthy = database and broker
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "unavailable",
-            "database": "ok" if database else "unavailable",
-            "broker": "ok" if broker else "unavailable",
-        },
-        status=200 if healthy else 503,
-    )
+    storage = _storage_ok()
+    answer: dict[str, object] = {
+        "database": "ok" if database else "unavailable",
+        "broker": "ok" if broker else "unavailable",
+        "storage": "ok" if storage else "unavailable",
+    }
+    healthy = database and broker and storage
+    if database:  # the outbox's state is read from the database
+        outbox = outbox_health(broker)
+        answer.update(outbox.as_dict())
+        healthy = healthy and outbox.ok
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **answer}, status=200 if healthy else 503)
 
 
 @require_POST

@@ -15,6 +15,7 @@ generator logs in as.
 from __future__ import annotations
 
 import random
+import resource
 import time
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
@@ -132,6 +133,7 @@ POST_LINES = [
 class Counts:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float | None = None
 
     def add(self, name: str, n: int) -> None:
         self.rows[name] = self.rows.get(name, 0) + n
@@ -218,6 +220,8 @@ class Seeder:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" and not connection.in_atomic_block else "ANALYZE")
         self.counts.seconds["total"] = round(time.perf_counter() - start, 2)
+        # Peak RSS of the seeding process (ru_maxrss is in KiB on Linux): batches keep it flat.
+        self.counts.peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         return self.counts
 
     # --- projects app ------------------------------------------------------------------
@@ -288,60 +292,66 @@ class Seeder:
 
         User = get_user_model()
         target = self.n(5000, 10)
-        org_of: list[Any] = []
-        users = []
-        for i in range(target):
-            if i == 0:
-                org = self.project_orgs[self.projects_list[0].pk][1]
-                first, last, email = "Katrin", "Hoffmann", BENCH_PARTNER_EMAIL
-            else:
-                org = self.orgs[i % len(self.orgs)]
-                _lang, _tz, _cities, firsts, lasts = COUNTRIES[str(org.country)]
-                first, last = self.rng.choice(firsts), self.rng.choice(lasts)
-                email = f"{slugify(first)}.{slugify(last)}.{i}@{slugify(org.city) or 'mail'}.example"
-            org_of.append(org)
-            users.append(User(username=email, email=email, first_name=first, last_name=last,
-                              password=self.password_hash, is_active=True,
-                              date_joined=timezone.now() - timedelta(days=self.rng.randint(1, 900))))
-        users = _bulk(User, users, self.counts)
-        self.users = users
-        _bulk(EmailAddress, [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], self.counts)
-        people = []
-        for user, org in zip(users, org_of):
-            lang, tz, *_rest = COUNTRIES[str(org.country)]
-            if self.rng.random() < 0.15:
-                lang = "en"
-            if user.email == BENCH_PARTNER_EMAIL:
-                lang, tz = "de", "Europe/Berlin"
-            people.append(Person(user=user, organisation=org, language=lang, time_zone=tz,
-                                 position=self.rng.choice(["Project manager", "International officer", "Specialist", "Head of department", "Assistant"]),
-                                 # Hour 0: every reminder is due whenever the benchmark sweeps.
-                                 reminder_hour=0))
-        _bulk(Person, people, self.counts)
+        # Only ids are kept (50,000 people at scale 10): users, their e-mail addresses and
+        # persons go in one batch at a time.
+        self.user_ids: list[int] = []
+        org_of: list[int] = []
+        for start in range(0, target, BATCH):
+            batch = []
+            for i in range(start, min(start + BATCH, target)):
+                if i == 0:
+                    org = self.project_orgs[self.projects_list[0].pk][1]
+                    first, last, email = "Katrin", "Hoffmann", BENCH_PARTNER_EMAIL
+                else:
+                    org = self.orgs[i % len(self.orgs)]
+                    _lang, _tz, _cities, firsts, lasts = COUNTRIES[str(org.country)]
+                    first, last = self.rng.choice(firsts), self.rng.choice(lasts)
+                    email = f"{slugify(first)}.{slugify(last)}.{i}@{slugify(org.city) or 'mail'}.example"
+                batch.append((User(username=email, email=email, first_name=first, last_name=last,
+                                   password=self.password_hash, is_active=True,
+                                   date_joined=timezone.now() - timedelta(days=self.rng.randint(1, 900))), org))
+            users = _bulk(User, [u for u, _org in batch], self.counts)
+            _bulk(EmailAddress, [EmailAddress(user_id=u.pk, email=u.email, verified=True, primary=True) for u in users],
+                  self.counts)
+            people = []
+            for user, (_u, org) in zip(users, batch):
+                lang, tz, *_rest = COUNTRIES[str(org.country)]
+                if self.rng.random() < 0.15:
+                    lang = "en"
+                if user.email == BENCH_PARTNER_EMAIL:
+                    lang, tz = "de", "Europe/Berlin"
+                people.append(Person(user_id=user.pk, organisation_id=org.pk, language=lang, time_zone=tz,
+                                     position=self.rng.choice(["Project manager", "International officer", "Specialist", "Head of department", "Assistant"]),
+                                     # Hour 0: every reminder is due whenever the benchmark sweeps.
+                                     reminder_hour=0))
+                self.user_ids.append(user.pk)
+                org_of.append(org.pk)
+            _bulk(Person, people, self.counts)
+        self.partner_id = self.user_ids[0]
         # Members of a project: the people of its partner organisations, plus a few
         # who work in two projects. The bench partner is a member of three.
-        org_people: dict[int, list[Any]] = {}
-        for user, org in zip(users, org_of):
-            org_people.setdefault(org.pk, []).append(user)
-        self.project_members: dict[int, list[Any]] = {}
+        org_people: dict[int, list[int]] = {}
+        for user_id, org_id in zip(self.user_ids, org_of):
+            org_people.setdefault(org_id, []).append(user_id)
+        self.project_members: dict[int, list[int]] = {}
         memberships: dict[tuple[int, int], str] = {}
         for project in self.projects_list:
             members = [u for org in self.project_orgs[project.pk] for u in org_people.get(org.pk, [])]
             if not members:
-                members = self.rng.sample(users, min(len(users), 5))
+                members = self.rng.sample(self.user_ids, min(len(self.user_ids), 5))
             self.project_members[project.pk] = members
-            for k, user in enumerate(members):
+            for k, user_id in enumerate(members):
                 role = "coordinator" if k == 0 else ("observer" if self.rng.random() < 0.08 else "member")
-                memberships[(user.pk, project.pk)] = role
-        extra = self.rng.sample(users, max(1, len(users) // 10))
-        for user in extra:
+                memberships[(user_id, project.pk)] = role
+        extra = self.rng.sample(self.user_ids, max(1, len(self.user_ids) // 10))
+        for user_id in extra:
             project = self.rng.choice(self.projects_list)
-            if (user.pk, project.pk) not in memberships:
-                memberships[(user.pk, project.pk)] = "member"
-                self.project_members[project.pk].append(user)
-        partner = users[0]
+            if (user_id, project.pk) not in memberships:
+                memberships[(user_id, project.pk)] = "member"
+                self.project_members[project.pk].append(user_id)
+        partner = self.partner_id
         for project in self.projects_list[:3]:
-            memberships[(partner.pk, project.pk)] = "member"
+            memberships[(partner, project.pk)] = "member"
             if partner not in self.project_members[project.pk]:
                 self.project_members[project.pk].append(partner)
         _bulk(Membership, [Membership(user_id=u, project_id=p, role=r) for (u, p), r in memberships.items()], self.counts)
@@ -353,10 +363,18 @@ class Seeder:
     def meetings(self) -> None:
         Meeting = _model("meetings.Meeting")
         Participation = _model("meetings.Participation")
+        # (pk, project id, start, end) of every meeting: what participations and tasks need.
+        self.meetings_list: list[tuple[int, int, datetime, datetime]] = []
         if Meeting is None:
             return
         per_project = max(1, self.n(2000) // len(self.projects_list))
-        objs = []
+        objs: list[Any] = []
+
+        def flush() -> None:
+            for m in _bulk(Meeting, objs, self.counts):
+                self.meetings_list.append((m.pk, m.project_id, m.starts_at, m.ends_at))
+            objs.clear()
+
         for project in self.projects_list:
             orgs = self.project_orgs[project.pk]
             span = (project.end_date - project.start_date).days
@@ -378,27 +396,32 @@ class Seeder:
                 if kind == "online":
                     meeting.online_url = f"https://meet.example/{project.pk}-{k}"
                 objs.append(meeting)
-        self.meetings_list = _bulk(Meeting, objs, self.counts)
+                if len(objs) >= BATCH:
+                    flush()
+        flush()
         if Participation is None:
             return
         per_meeting = max(1, self.n(40000) // max(1, len(self.meetings_list)))
-        parts = []
-        partner = self.users[0]
-        for meeting in self.meetings_list:
-            members = self.project_members[meeting.project_id]
+        parts: list[Any] = []
+        partner = self.partner_id
+        for meeting_id, project_id, starts_at, ends_at in self.meetings_list:
+            members = self.project_members[project_id]
             chosen = self.rng.sample(members, min(per_meeting, len(members)))
             if partner in members and partner not in chosen:
                 chosen[-1] = partner
-            past = meeting.starts_at.date() < self.today
-            for user in chosen:
+            past = starts_at.date() < self.today
+            for user_id in chosen:
                 response = self.rng.choices(["attending", "not_attending", "maybe", "no_answer"], [6, 1, 1, 2])[0]
                 parts.append(Participation(
-                    meeting=meeting, user=user, response=response,
-                    arrival_date=meeting.starts_at.date() - timedelta(days=1) if response == "attending" else None,
-                    departure_date=meeting.ends_at.date() + timedelta(days=1) if response == "attending" else None,
+                    meeting_id=meeting_id, user_id=user_id, response=response,
+                    arrival_date=starts_at.date() - timedelta(days=1) if response == "attending" else None,
+                    departure_date=ends_at.date() + timedelta(days=1) if response == "attending" else None,
                     attended=(response == "attending") if past else None,
-                    responded_at=None if response == "no_answer" else meeting.starts_at - timedelta(days=20),
+                    responded_at=None if response == "no_answer" else starts_at - timedelta(days=20),
                 ))
+            if len(parts) >= BATCH:
+                _bulk(Participation, parts, self.counts)
+                parts = []
         _bulk(Participation, parts, self.counts)
 
     # --- work groups -------------------------------------------------------------------
@@ -420,40 +443,47 @@ class Seeder:
         member_pairs = []
         for group in groups:
             members = self.project_members[group.project_id]
-            for user in self.rng.sample(members, min(6, len(members))):
-                member_pairs.append((group.pk, user.pk))
+            for user_id in self.rng.sample(members, min(6, len(members))):
+                member_pairs.append((group.pk, user_id))
         _through_rows(WorkGroup, "members", member_pairs, self.counts)
         if Task is None:
             return
         per_group = max(1, self.n(100000) // len(groups))
-        tasks = []
-        meetings_by_project: dict[int, list[Any]] = {}
-        for meeting in getattr(self, "meetings_list", []):
-            meetings_by_project.setdefault(meeting.project_id, []).append(meeting)
+        meetings_by_project: dict[int, list[int]] = {}
+        for meeting_id, project_id, _starts, _ends in self.meetings_list:
+            meetings_by_project.setdefault(project_id, []).append(meeting_id)
+        # A million tasks at scale 10: each batch is inserted with its responsible people
+        # and organisations, then dropped, so memory stays flat.
+        tasks: list[Any] = []
+
+        def flush() -> None:
+            people_pairs, org_pairs = [], []
+            for task in _bulk(Task, tasks, self.counts):
+                project_id = task.work_group.project_id
+                members = self.project_members[project_id]
+                for user_id in self.rng.sample(members, min(len(members), self.rng.choice([1, 1, 2]))):
+                    people_pairs.append((task.pk, user_id))
+                org_pairs.append((task.pk, self.rng.choice(self.project_orgs[project_id]).pk))
+            _through_rows(Task, "responsible_people", people_pairs, self.counts)
+            _through_rows(Task, "responsible_organisations", org_pairs, self.counts)
+            tasks.clear()
+
         for group in groups:
+            project_meetings = meetings_by_project.get(group.project_id)
             for k in range(per_group):
                 verb, obj = self.rng.choice(TASK_VERBS), self.rng.choice(TASK_OBJECTS)
                 # Every task is open: deadlines from two months overdue to a year ahead,
                 # so the sweep meets every reminder day (7, 1, 0) and overdue repeats.
                 deadline = self.today + timedelta(days=self.rng.randint(-60, 365))
-                project_meetings = meetings_by_project.get(group.project_id)
                 tasks.append(Task(
                     work_group=group, title=f"{verb} {obj}",
                     description=f"{verb} {obj} and share it with the partners in the work group '{group.name}'.",
                     deadline=deadline, status="open" if self.rng.random() < 0.7 else "in_progress",
-                    meeting=self.rng.choice(project_meetings) if project_meetings and self.rng.random() < 0.3 else None,
+                    meeting_id=self.rng.choice(project_meetings) if project_meetings and self.rng.random() < 0.3 else None,
                 ))
-        tasks = _bulk(Task, tasks, self.counts)
-        people_pairs, org_pairs = [], []
-        group_project = {g.pk: g.project_id for g in groups}
-        for task in tasks:
-            project_id = group_project[task.work_group_id]
-            members = self.project_members[project_id]
-            for user in self.rng.sample(members, min(len(members), self.rng.choice([1, 1, 2]))):
-                people_pairs.append((task.pk, user.pk))
-            org_pairs.append((task.pk, self.rng.choice(self.project_orgs[project_id]).pk))
-        _through_rows(Task, "responsible_people", people_pairs, self.counts)
-        _through_rows(Task, "responsible_organisations", org_pairs, self.counts)
+                if len(tasks) >= BATCH:
+                    flush()
+        flush()
 
     # --- news and discussions ------------------------------------------------------------
 
@@ -480,7 +510,7 @@ class Seeder:
                     original_language=original, audience="public" if self.rng.random() < 0.7 else "members",
                     status="published" if self.rng.random() < 0.95 else "draft",
                     publish_at=now - timedelta(days=self.rng.randint(0, 700), minutes=self.rng.randint(0, 1440)),
-                    author=self.rng.choice(members), prepared_by_name=str(self.rng.choice(members).get_full_name()),
+                    author_id=self.rng.choice(members), prepared_by_name=self._name(self.rng.choice(members)),
                     notified_at=now,
                 )
                 for lang in languages:
@@ -490,7 +520,21 @@ class Seeder:
                     setattr(article, f"body_{lang}", "".join(f"<p>{NEWS_BODIES[lang]}</p>" for _ in range(4)))
                 article.title = getattr(article, f"title_{original}")
                 objs.append(article)
+                # Wide rows (six languages of text): smaller batches.
+                if len(objs) >= BATCH // 5:
+                    _bulk(Article, objs, self.counts)
+                    objs = []
         _bulk(Article, objs, self.counts)
+
+    def _name(self, user_id: int) -> str:
+        """A person's full name, read once per person (articles record who prepared them)."""
+        names: dict[int, str] | None = getattr(self, "_names", None)
+        if names is None:
+            names = self._names = {
+                pk: f"{first} {last}".strip()  # User.get_full_name()
+                for pk, first, last in get_user_model().objects.values_list("pk", "first_name", "last_name").iterator()
+            }
+        return names[user_id]
 
     def discussions(self) -> None:
         Thread = _model("communication.Thread")
@@ -504,21 +548,91 @@ class Seeder:
         per_thread = 10
         threads_per_project = max(1, posts_total // per_thread // len(self.projects_list))
         now = timezone.now()
-        threads, plans = [], []
+        threads: list[Any] = []
+        plans: list[tuple[list[int], list[datetime]]] = []
+
+        def flush() -> None:
+            posts = []
+            for thread, (members, times) in zip(_bulk(Thread, threads, self.counts), plans):
+                for moment in times:
+                    line = self.rng.choice(POST_LINES)
+                    posts.append(Post(thread_id=thread.pk, author_id=self.rng.choice(members), body=line,
+                                      body_html=rendered[line], created_at=moment))
+            _bulk(Post, posts, self.counts)
+            threads.clear()
+            plans.clear()
+
         for project in self.projects_list:
             members = self.project_members[project.pk]
             for k in range(threads_per_project):
                 started = now - timedelta(days=self.rng.randint(1, 600))
                 times = sorted(started + timedelta(hours=self.rng.randint(0, 24 * 30)) for _ in range(per_thread))
                 threads.append(Thread(project=project, title=f"{self.rng.choice(TASK_VERBS)} {self.rng.choice(TASK_OBJECTS)}",
-                                      author=self.rng.choice(members), created_at=started,
+                                      author_id=self.rng.choice(members), created_at=started,
                                       last_activity_at=times[-1], reply_count=per_thread - 1))
                 plans.append((members, times))
-        threads = _bulk(Thread, threads, self.counts)
-        posts = []
-        for thread, (members, times) in zip(threads, plans):
-            for moment in times:
-                line = self.rng.choice(POST_LINES)
-                posts.append(Post(thread=thread, author=self.rng.choice(members), body=line,
-                                  body_html=rendered[line], created_at=moment))
-        _bulk(Post, posts, self.counts)
+                if len(threads) >= BATCH // per_thread:
+                    flush()
+        flush()
+
+
+def double_projects(project_ids: Iterable[int]) -> dict[str, int]:
+    """Copy every meeting (with its participations), task (with its responsible people
+    and organisations), news article and discussion (with its posts) of these projects
+    once: the benchmark's check that a page's queries do not grow with the data.
+
+    Copies go in with bulk inserts, a batch at a time, like the seeder's rows."""
+    from communication.models import Post, Thread
+    from meetings.models import Meeting, Participation
+    from news.models import Article
+    from workgroups.models import Task
+
+    ids = sorted(set(project_ids))
+    copied: dict[str, int] = {}
+
+    def copy(objs: list[Any], change: Callable[[Any], None]) -> dict[int, int]:
+        """Insert a copy of each object; returns old pk -> new pk."""
+        old = [o.pk for o in objs]
+        for o in objs:
+            o.pk = None
+            o._state.adding = True
+            change(o)
+        created = type(objs[0]).objects.bulk_create(objs, batch_size=BATCH) if objs else []
+        return dict(zip(old, (o.pk for o in created)))
+
+    def same(o: Any) -> None:
+        pass
+
+    def later(o: Any) -> None:
+        o.starts_at += timedelta(days=3)
+        o.ends_at += timedelta(days=3)
+
+    def slug(o: Any) -> None:
+        o.slug = f"{o.slug}-copy"
+
+    meetings = copy(list(Meeting.objects.filter(project_id__in=ids).order_by("pk")), later)
+    parts = [Participation(meeting_id=meetings[m], user_id=u, response=r)
+             for m, u, r in Participation.objects.filter(meeting_id__in=meetings).values_list("meeting_id", "user_id", "response")]
+    Participation.objects.bulk_create(parts, batch_size=BATCH)
+    copied.update({"meetings": len(meetings), "participations": len(parts)})
+
+    task_ids = list(Task.objects.filter(work_group__project_id__in=ids).order_by("pk").values_list("pk", flat=True))
+    copied["tasks"] = len(task_ids)
+    for start in range(0, len(task_ids), BATCH):
+        tasks = copy(list(Task.objects.filter(pk__in=task_ids[start:start + BATCH]).order_by("pk")), same)
+        for name in ("responsible_people", "responsible_organisations"):
+            m2m = Task._meta.get_field(name)
+            through = m2m.remote_field.through
+            src, dst = m2m.m2m_field_name() + "_id", m2m.m2m_reverse_field_name() + "_id"
+            through.objects.bulk_create(
+                [through(**{src: tasks[t], dst: other})
+                 for t, other in through.objects.filter(**{src + "__in": tasks}).values_list(src, dst)],
+                batch_size=BATCH)
+
+    copied["articles"] = len(copy(list(Article.objects.filter(project_id__in=ids).order_by("pk")), slug))
+    threads = copy(list(Thread.objects.filter(project_id__in=ids).order_by("pk")), same)
+    posts = [Post(thread_id=threads[t], author_id=a, body=b, body_html=h, created_at=c)
+             for t, a, b, h, c in Post.objects.filter(thread_id__in=threads).values_list("thread_id", "author_id", "body", "body_html", "created_at")]
+    Post.objects.bulk_create(posts, batch_size=BATCH)
+    copied.update({"threads": len(threads), "posts": len(posts)})
+    return copied

@@ -51,17 +51,15 @@ def fresh(stack: Stack, request: pytest.FixtureRequest) -> Iterator[Stack]:
     from django.core.management import call_command
     from django.db import close_old_connections, connection
 
-    from faults.harness import Sink
+    from smtpsink import Sink
 
     close_old_connections()
     connection.close()
     call_command("flush", interactive=False, verbosity=0)
     stack.redis.flush()
-    if stack.smtp.controller is None:
+    if not stack.smtp.running:
         stack.smtp.start()
-    stack.smtp.sink.release.set()
-    stack.smtp.sink = Sink()
-    stack.smtp.controller.handler = stack.smtp.sink
+    stack.smtp.use(Sink())
     yield stack
     if getattr(request.node, "failed_call", False):
         for proc in stack.procs:

@@ -4,8 +4,10 @@ Promise: after a restart every due reminder is delivered exactly once.
 
 The private SMTP server holds the 10th message of the batch open, so the kill lands
 while the worker waits for the server's answer: nine digests are out, one is in flight,
-the rest are claimed or still in the broker. Ten minutes of simulated time let the
-outbox treat the dead worker's claim as stale (see outbox.services.STALE_CLAIM).
+the rest are claimed or still in the broker. In real time: the dead worker's claims
+expire after OUTBOX_CLAIM_SECONDS (30 s; a live worker renews them) and beat's outbox
+sweep (every 30 s) gives them to the new worker. Promise: within 2 minutes of the new
+worker's start (issue 18 measured 10 minutes with the old claim timeout).
 """
 from __future__ import annotations
 
@@ -40,11 +42,16 @@ def test_worker_killed_mid_batch_every_reminder_arrives_exactly_once(fresh):
     states = Counter(rows.values_list("status", flat=True))
     assert states["sent"] == 9 and states["sending"] >= 1, states
 
-    world.advance_outbox_clock(11 * 60)  # the dead worker's claim is now stale
     stack.worker()
+    restarted = time.monotonic()
     stack.beat()
-    wait_for(lambda: rows.filter(status="sent").count() == RECIPIENTS, 150, interval=1, what="every reminder sent")
+    wait_for(lambda: rows.filter(status="sent").count() == RECIPIENTS, 150, interval=0.5, what="every reminder sent")
+    recovered = time.monotonic() - restarted
     time.sleep(3)  # anything sent twice would arrive now
+    assert recovered < 120
+    # The claims of the dead worker are marked: one of them may have reached the server.
+    marked = rows.filter(claim_lost=True).count()
+    assert marked == states["sending"]
 
     received = Counter(str(m["To"]) for m in sink.messages)
     assert set(received) == {u.email for u in w.partners}
@@ -77,4 +84,5 @@ def test_worker_killed_mid_batch_every_reminder_arrives_exactly_once(fresh):
     out = stack.manage("send_deadline_reminders")
     assert "Sent 0 reminder(s)" in out
     print(f"\nFIGURE worker_killed: {RECIPIENTS} reminders, worker killed after 9; {len(sink.messages)} delivered, "
-          f"0 duplicates, 0 lost")
+          f"0 duplicates, 0 lost; all delivered {recovered:.0f}s after the new worker started; {marked} dead claim(s) "
+          f"marked 'possibly sent twice'")

@@ -7,7 +7,6 @@ listens on a free loopback port of its own and lives in a temporary directory.
 """
 from __future__ import annotations
 
-import asyncio
 import http.cookiejar
 import os
 import re
@@ -18,27 +17,20 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from smtpsink import SMTPServer, Sink, free_port  # noqa: F401 (Sink, free_port: used by the tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1, what: str = "condition") -> Any:
@@ -136,62 +128,8 @@ class PrivatePostgres:
 
 
 # --- SMTP ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Sink:
-    """What the private SMTP server does with mail: keep it, refuse it, or hold one message."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    refuse_recipients: set[str] = field(default_factory=set)
-    hold_message_number: int | None = None  # block while receiving the n-th message (1-based)
-    holding: threading.Event = field(default_factory=threading.Event)
-    release: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
-        if address.lower() in self.refuse_recipients:
-            return "550 5.1.1 Mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.hold_message_number is not None and len(self.messages) + 1 == self.hold_message_number and not self.holding.is_set():
-            # The worker now waits for our answer, mid-batch: the moment to kill it. The
-            # message is never accepted (the sender is gone by the time we answer).
-            self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "421 4.3.0 Closing"
-        with self.lock:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in str(m["To"])]
-
-
-class PrivateSMTP:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.sink = Sink()
-        self.controller: Any = None
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.sink.release.set()
-            self.controller.stop()
-            self.controller = None
+# The project's one SMTP test server (smtpsink/): ``Stack.smtp`` is an ``SMTPServer``,
+# stopped and started again for an outage, its ``sink`` replaced per test.
 
 
 # --- The portal's processes ------------------------------------------------------------------
@@ -240,7 +178,7 @@ class Stack:
         self.workdir = Path(tempfile.mkdtemp(prefix="agep-faults-"))
         self.pg = PrivatePostgres()
         self.redis = PrivateRedis()
-        self.smtp = PrivateSMTP()
+        self.smtp = SMTPServer()
         self.procs: list[Proc] = []
         self.web_port = free_port()
 
@@ -277,10 +215,10 @@ class Stack:
         self.procs.append(proc)
         return proc
 
-    def web(self, workers: int = 2, threads: int = 4) -> Proc:
+    def web(self, workers: int = 2, threads: int = 4, **extra_env: str) -> Proc:
         proc = self.spawn("web", [PY, "-m", "gunicorn", "agepartners.wsgi", "-b", f"127.0.0.1:{self.web_port}",
                                   "-w", str(workers), "--threads", str(threads), "--no-control-socket", "--graceful-timeout", "5",
-                                  "--timeout", "60"])
+                                  "--timeout", "60"], **extra_env)
         wait_for(lambda: port_open(self.web_port) or not proc.alive, 30, what="gunicorn listening")
         assert proc.alive, proc.tail()
         return proc

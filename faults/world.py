@@ -67,3 +67,20 @@ def advance_outbox_clock(seconds: int) -> None:
 
     OutgoingEmail.objects.update(next_attempt_at=F("next_attempt_at") - td(seconds=seconds))
     OutgoingEmail.objects.filter(claimed_at__isnull=False).update(claimed_at=F("claimed_at") - td(seconds=seconds))
+
+
+def queue_emails(count: int, prefix: str = "wave") -> list[int]:
+    """``count`` emails recorded and handed to the worker after commit, as a digest wave
+    is (one row each, queued in chunks by outbox.services.record_emails)."""
+    from django.db import transaction
+
+    from outbox.services import Draft, Rendered, record_emails
+
+    drafts = [
+        Draft(key=f"{prefix}:{i}", category="digest", to_email=f"{prefix}{i:04d}@magdeburg.example", language="de",
+              rendered=Rendered(f"Zusammenfassung {i}", "Neues aus der Partnerschaft.\n", ""))
+        for i in range(count)
+    ]
+    with transaction.atomic():
+        rows = record_emails(drafts)
+    return [row.pk for row in rows if row is not None]

@@ -1,6 +1,7 @@
 """Readers' pages: the news list, search, an article, the coordinator's preview."""
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.conf import settings
@@ -8,10 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -140,3 +142,32 @@ def subscription(request: HttpRequest, project: str) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     return redirect("news:list")
 
+
+
+def cover_image(request: HttpRequest, name: str) -> FileResponse:
+    """An article's cover image, at the address its file field gives (``/media/news/…``).
+
+    Served by the portal itself, so it works without DEBUG and with any storage: a public
+    article's cover for everyone, a members-only article's only to those who may read it
+    (the same permission check as the article), a draft's to its preview's coordinators.
+    Anything else is a 404, as for the article.
+    """
+    qs = Article.objects.filter(cover_image=f"news/{name}")
+    article = (
+        permissions.visible_articles(qs, request.user) | permissions.previewable_articles(qs, request.user)
+    ).select_related("project").first()
+    if article is None:
+        raise Http404
+    try:
+        handle = article.cover_image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    public = (
+        article.audience == Article.Audience.PUBLIC and article.project.is_public
+        and article.status == Article.Status.PUBLISHED and article.publish_at <= timezone.now()
+    )
+    # A new image is a new file name (Django's storage never overwrites), so a day is safe;
+    # members-only pictures stay in the reader's browser cache, not in shared caches.
+    patch_cache_control(response, max_age=86400, **({"public": True} if public else {"private": True}))
+    return response

@@ -13,8 +13,8 @@ from projects.admin_scope import ProjectScopedAdmin
 class OutgoingEmailAdmin(ProjectScopedAdmin):
     """Coordinators see what was sent in their projects and which addresses bounce."""
 
-    list_display = ["subject", "to_email", "category", "language", "status", "attempts", "permanent_failure", "created_at", "sent_at"]
-    list_filter = ["status", "permanent_failure", "category", "language"]
+    list_display = ["subject", "to_email", "category", "language", "status", "attempts", "permanent_failure", "claim_lost", "created_at", "sent_at"]
+    list_filter = ["status", "permanent_failure", "claim_lost", "category", "language"]
     search_fields = ["to_email", "subject"]
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
     actions = ["retry_now"]

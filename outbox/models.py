@@ -45,6 +45,14 @@ class OutgoingEmail(models.Model):
         _("address refused"), default=False,
         help_text=_("The mail server refused this address for good."),
     )
+    # Set when a worker's claim on this row expired before it recorded the outcome (the
+    # worker died, or the database stayed away longer than OUTBOX_RECORD_RETRY_SECONDS):
+    # had the server accepted it already, the recipient got it twice.
+    claim_lost = models.BooleanField(
+        _("possibly sent twice"), default=False,
+        help_text=_("A worker stopped before it could record whether the mail server had accepted this email; "
+                    "it was sent again and may have arrived twice."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -55,3 +63,16 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class Heartbeat(models.Model):
+    """When a part of the email pipeline last showed it was alive (read by /healthz).
+
+    ``beat``: beat published a periodic task; ``worker``: a worker ran an outbox task or
+    renewed the claim of a batch it is sending."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

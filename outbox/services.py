@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
+import time
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,20 +23,35 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Min
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from outbox.models import OutgoingEmail
+from outbox.models import Heartbeat, OutgoingEmail
 
 log = logging.getLogger(__name__)
 
-# Retry delays in seconds after the 1st, 2nd, … failure; the last one repeats.
-# All stay below the broker's visibility timeout (one hour).
-BACKOFF = [60, 300, 900, 1800, 3600]
-# A claim older than this belongs to a worker that died before it could finish.
-STALE_CLAIM = timedelta(minutes=10)
+# Retry delays in seconds after the 1st, 2nd, … refusal of a message by the server; the
+# last one repeats. All stay below the broker's visibility timeout (one hour). A server
+# that cannot be reached at all is not a refusal: see _postpone.
+BACKOFF = [30, 120, 300, 900, 1800, 3600]
+# What a lost database connection raises (a restart, a failover, a cut network).
+DATABASE_GONE = (OperationalError, InterfaceError)
+
+
+def claim_lease() -> timedelta:
+    """How long a claim holds without renewal. A worker renews the claims of the batch it
+    is sending every third of this (ClaimKeeper); a claim older than this belongs to a
+    worker that is gone, and the sweep gives the row back to the queue."""
+    return timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
+
+
+def record_heartbeat(name: str) -> None:
+    """Note that ``name`` ("worker", "beat") is alive now: one upsert."""
+    Heartbeat.objects.bulk_create(
+        [Heartbeat(name=name, at=timezone.now())], update_conflicts=True, unique_fields=["name"], update_fields=["at"],
+    )
 
 
 @dataclass(frozen=True)
@@ -285,40 +302,144 @@ def _attachment_part(attachment: dict[str, str]) -> MIMEBase:
     return part
 
 
+class ClaimKeeper:
+    """Renews the claims of a batch while it is being sent, from a thread of its own.
+
+    Short claims let the sweep recover a dead worker's rows within a minute; renewing them
+    in a thread keeps them alive however long one SMTP exchange takes. The renewal is
+    also the worker's heartbeat for /healthz while a long batch runs.
+    """
+
+    def __init__(self, pks: Iterable[int]) -> None:
+        self._pks = set(pks)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-claim-keeper", daemon=True)
+
+    def __enter__(self) -> ClaimKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def done(self, pk: int) -> None:
+        with self._lock:
+            self._pks.discard(pk)
+
+    def _run(self) -> None:
+        interval = settings.OUTBOX_CLAIM_SECONDS / 3
+        try:
+            while not self._stop.wait(interval):
+                with self._lock:
+                    pks = list(self._pks)
+                try:
+                    OutgoingEmail.objects.filter(pk__in=pks, status=OutgoingEmail.Status.SENDING).update(
+                        claimed_at=timezone.now()
+                    )
+                    record_heartbeat("worker")
+                except DATABASE_GONE as exc:
+                    # The sweep cannot steal the claims meanwhile: it needs the database too,
+                    # and waits a whole lease after a restart (release_stale_claims).
+                    log.warning("Could not renew the claims of %d email(s): %s", len(pks), exc)
+                    connection.close()
+        finally:
+            connection.close()  # this thread's own connection
+
+
+class RecordingLost(Exception):
+    """The server accepted an email but the database stayed away longer than
+    OUTBOX_RECORD_RETRY_SECONDS: the batch stops, its rows stay claimed."""
+
+
+def _record(email: OutgoingEmail, outcome: str, **fields: Any) -> None:
+    """Write what the server answered, through a database restart.
+
+    The answer cannot be asked for again: after an accepted send, losing it would send the
+    email a second time. So a lost connection is closed (the next query opens a new one)
+    and the update retried, with growing pauses, for OUTBOX_RECORD_RETRY_SECONDS.
+    """
+    deadline = time.monotonic() + settings.OUTBOX_RECORD_RETRY_SECONDS
+    pause = 0.2
+    while True:
+        try:
+            OutgoingEmail.objects.filter(pk=email.pk).update(**fields)
+            return
+        except DATABASE_GONE as exc:
+            connection.close()
+            if time.monotonic() >= deadline:
+                log.error(
+                    "Email %s to %s (Message-ID %s) was %s by the mail server, but the database stayed away for "
+                    "more than %ss, so it is not recorded. Once its claim expires it is sent again and may "
+                    "arrive twice (marked 'possibly sent twice' in the admin): %s",
+                    email.pk, email.to_email, message_id(email), outcome, settings.OUTBOX_RECORD_RETRY_SECONDS, exc,
+                )
+                raise RecordingLost(email.pk) from exc
+            log.warning("Database unavailable while recording email %s as %s; retrying: %s", email.pk, outcome, exc)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
 def send_claimed(emails: Sequence[OutgoingEmail]) -> dict[str, int]:
     """Send claimed rows over one SMTP connection and record each outcome."""
+    return _send_claimed(emails)[0]
+
+
+def _send_claimed(emails: Sequence[OutgoingEmail]) -> tuple[dict[str, int], bool]:
+    """``send_claimed``, and whether the server could be reached (a sweep stops if not)."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     if not emails:
-        return counts
-    connection = get_connection(fail_silently=False)
+        return counts, True
+    smtp = get_connection(fail_silently=False)
     try:
-        connection.open()
+        smtp.open()
     except (OSError, smtplib.SMTPException) as exc:
-        for email in emails:
-            counts[_failed(email, exc)] += 1
-        return counts
-    try:
-        for email in emails:
-            try:
-                _message(email, connection).send()
-            except smtplib.SMTPRecipientsRefused as exc:
-                counts[_failed(email, exc, permanent=_is_permanent(exc))] += 1
-            except (OSError, smtplib.SMTPException) as exc:
-                counts[_failed(email, exc)] += 1
-                # The connection may be gone; reopen for the rest.
-                connection.close()
+        counts["retry"] += _postpone(emails, exc)
+        return counts, False
+    with ClaimKeeper(email.pk for email in emails) as keeper:
+        try:
+            for index, email in enumerate(emails):
                 try:
-                    connection.open()
-                except (OSError, smtplib.SMTPException):
-                    pass
-            else:
-                OutgoingEmail.objects.filter(pk=email.pk).update(
-                    status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-                )
-                counts["sent"] += 1
-    finally:
-        connection.close()
-    return counts
+                    _message(email, smtp).send()
+                except smtplib.SMTPRecipientsRefused as exc:
+                    counts[_failed(email, exc, permanent=_is_permanent(exc))] += 1
+                except (OSError, smtplib.SMTPException) as exc:
+                    counts[_failed(email, exc)] += 1
+                    # The connection may be gone; reopen for the rest, or leave the rest
+                    # to a later sweep if the server is gone too.
+                    smtp.close()
+                    try:
+                        smtp.open()
+                    except (OSError, smtplib.SMTPException) as exc_open:
+                        counts["retry"] += _postpone(emails[index + 1:], exc_open)
+                        return counts, False
+                else:
+                    _record(email, "accepted", status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error="")
+                    counts["sent"] += 1
+                keeper.done(email.pk)
+        finally:
+            smtp.close()
+    return counts, True
+
+
+def _postpone(emails: Sequence[OutgoingEmail], exc: Exception) -> int:
+    """Give rows back when the server cannot be reached at all.
+
+    That is no fault of these emails: no attempt is counted (the claim counted one) and
+    the rows stay due, so the next sweep tries again (every OUTBOX_SWEEP_SECONDS) and the
+    first sweep after the outage sends them; their unchanged due time is also what
+    /healthz measures as the age of the oldest due email.
+    """
+    if not emails:
+        return 0
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    pks = [email.pk for email in emails]
+    OutgoingEmail.objects.filter(pk__in=pks).update(
+        status=OutgoingEmail.Status.QUEUED, attempts=F("attempts") - 1, last_error=error,
+    )
+    log.warning("Mail server unreachable, %d email(s) wait for the next sweep: %s", len(pks), error)
+    return len(pks)
 
 
 def _is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
@@ -328,14 +449,12 @@ def _is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
 def _failed(email: OutgoingEmail, exc: Exception, permanent: bool = False) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if permanent or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        OutgoingEmail.objects.filter(pk=email.pk).update(
-            status=OutgoingEmail.Status.FAILED, last_error=error, permanent_failure=permanent
-        )
+        _record(email, "refused", status=OutgoingEmail.Status.FAILED, last_error=error, permanent_failure=permanent)
         log.error("Email %s to %s failed for good: %s", email.pk, email.to_email, error)
         return "failed"
     delay = BACKOFF[min(email.attempts, len(BACKOFF)) - 1]
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.QUEUED, last_error=error,
+    _record(
+        email, "refused", status=OutgoingEmail.Status.QUEUED, last_error=error,
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
     )
     log.warning("Email %s to %s will be retried in %ss: %s", email.pk, email.to_email, delay, error)
@@ -346,19 +465,52 @@ def deliver(ids: Iterable[int]) -> dict[str, int]:
     return send_claimed(claim(ids))
 
 
+def _database_up_for() -> timedelta | None:
+    """How long the database server has been running (PostgreSQL), else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now() - pg_postmaster_start_time()")
+        (uptime,) = cursor.fetchone()
+    return uptime
+
+
 def release_stale_claims() -> int:
-    """Give rows claimed by a worker that died before finishing back to the queue."""
+    """Give rows claimed by a worker that is gone back to the queue, marked as possibly
+    sent twice (the worker may have died just after the server accepted one).
+
+    A live worker renews its claims; during a database restart it cannot, so right after
+    one every claim looks stale. Claims are therefore only released once the database has
+    been up for a whole lease: a live worker has reconnected and renewed (or recorded its
+    outcomes, _record) by then.
+    """
+    lease = claim_lease()
+    uptime = _database_up_for()
+    if uptime is not None and uptime < lease:
+        return 0
     now = timezone.now()
-    return OutgoingEmail.objects.filter(
-        status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=now)
+    stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - lease)
+    with transaction.atomic():
+        pks = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if pks:
+            OutgoingEmail.objects.filter(pk__in=pks).update(
+                status=OutgoingEmail.Status.QUEUED, next_attempt_at=now, claim_lost=True
+            )
+    if pks:
+        log.error(
+            "%d email(s) were claimed by a worker that stopped answering before it recorded the outcome; "
+            "they are sent again and any the server had already accepted arrive twice: %s",
+            len(pks), ", ".join(map(str, pks[:50])),
+        )
+    return len(pks)
 
 
 def sweep(batch_size: int = 200) -> dict[str, int]:
     """Deliver everything that is due, in batches (used by beat and by tests).
 
     Each round claims the next batch itself, so concurrent sweeps split the work
-    between them and each ends when nothing due is left unclaimed.
+    between them and each ends when nothing due is left unclaimed, or when the mail
+    server cannot be reached (the next sweep tries again; no point claiming the rest).
     """
     totals = {"sent": 0, "retry": 0, "failed": 0}
     release_stale_claims()
@@ -366,5 +518,19 @@ def sweep(batch_size: int = 200) -> dict[str, int]:
         batch = claim(limit=batch_size)
         if not batch:
             return totals
-        for name, count in send_claimed(batch).items():
+        counts, reachable = _send_claimed(batch)
+        for name, count in counts.items():
             totals[name] += count
+        if not reachable:
+            return totals
+
+
+def oldest_due_age() -> timedelta | None:
+    """How long the oldest email that should have gone by now has been waiting (queued
+    and due, or claimed): what /healthz reports. A refused email waiting for its backoff
+    is not due; an unreachable server keeps the due time, so the age grows."""
+    now = timezone.now()
+    oldest = OutgoingEmail.objects.filter(
+        status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.SENDING], next_attempt_at__lte=now,
+    ).aggregate(oldest=Min("next_attempt_at"))["oldest"]
+    return None if oldest is None else now - oldest

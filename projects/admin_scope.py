@@ -30,6 +30,7 @@ from news.models import Article, NewsSubscription
 from outbox.models import OutgoingEmail
 from projects import permissions
 from projects.models import Invitation, Membership, Organisation, Partner, Person, Project
+from reports.models import SignedSheet
 from workgroups.models import DeadlineReminder, Task, TaskEvent, WorkGroup
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ ADMIN_SCOPES: dict[type[Model], str] = {
     NotificationPreference: "project",
     # A message whose token named no project (forged, mangled) is the superusers' only.
     InboundMessage: "project",
+    SignedSheet: "attachment__meeting__project",
 }
 
 # Shown to every coordinator whole.
@@ -134,7 +136,8 @@ def _limit(field: Any, request: HttpRequest) -> Any:
         field.queryset = scoped(field.queryset, request.user)
         # auth.User's own __str__ is the login (an email address): coordinators pick people by name.
         if field.queryset.model is get_user_model():
-            field.label_from_instance = person_label  # type: ignore[method-assign]
+            # On this field only (an instance attribute, so called without self).
+            field.label_from_instance = person_label  # type: ignore[method-assign,assignment]
             field.queryset = field.queryset.order_by("first_name", "last_name", "email")
     return field
 

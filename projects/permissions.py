@@ -280,3 +280,35 @@ def is_post_author(user: AnyUser, post: Post) -> bool:
         user.is_authenticated and post.author_id == user.pk
         and can_contribute(user, post.thread.project_id)
     )
+
+
+# reports (issue 16)
+# A meeting's record is the partnership's own evidence: every member reads it (observers
+# too: the national agency checks it). The project report and the bulk export of every
+# record are the coordinator's, who answers to the agency.
+
+
+def can_read_meeting_record(user: AnyUser, meeting: Meeting) -> bool:
+    return is_member(user, meeting.project_id)
+
+
+def can_read_action_log(user: AnyUser, project: Project | int) -> bool:
+    return is_member(user, project)
+
+
+def can_carry_open_actions(user: AnyUser, project: Project | int) -> bool:
+    """Adding an agenda item to the next meeting is preparing it: the coordinators' work."""
+    return is_coordinator(user, project)
+
+
+def can_view_report(user: AnyUser, project: Project | int) -> bool:
+    return is_coordinator(user, project)
+
+
+def can_export_records_in_bulk(user: AnyUser, project: Project | int) -> bool:
+    return is_coordinator(user, project)
+
+
+def can_view_project_charts(user: AnyUser, project: Project | int) -> bool:
+    """The pictures on the project page show internal figures: members only."""
+    return is_member(user, project)

@@ -15,6 +15,22 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Pango for WeasyPrint (the reports' PDFs).
+bash "$(dirname "$0")/ensure_pdf_libs.sh" || fail "Pango is missing (see above)."
+# nginx: agepartners/tests/test_deploy.py runs `nginx -t` on deploy/nginx/, and the multi-host
+# harness (make hosts) uses it as the load balancer. Only the binary: no service is started.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's nginx-light for the deployment tests…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+    # Debian's package may start its default site; the tests never use it.
+    (command -v service >/dev/null && service nginx stop >/dev/null 2>&1) || true
+  else
+    fail "the deployment tests need nginx: run 'sudo apt-get install nginx-light'."
+  fi
+fi
+
 # Dovecot for the inbound-mail tests: a real IMAP server the tests start on loopback from
 # a config of their own (the system service stays off).
 if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then

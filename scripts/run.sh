@@ -12,6 +12,7 @@ mkdir -p "$VAR"
 # Answers by email: on the embedded default a folder of .eml files stands in for the mailbox.
 export INBOUND_EMAIL_URL="${INBOUND_EMAIL_URL:-folder://$VAR/inbox}"
 export INBOUND_EMAIL_ADDRESS="${INBOUND_EMAIL_ADDRESS:-partners@agepartners.localhost}"
+bash scripts/ensure_pdf_libs.sh
 
 $PY manage.py migrate --noinput
 # The demo users' password is (re)set on every start, so the printed logins always work.

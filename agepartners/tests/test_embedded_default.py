@@ -3,12 +3,14 @@ broker, a Celery worker and emails written as files. No PostgreSQL, no Redis, no
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -82,6 +84,8 @@ def _wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60) -> 
         try:
             urllib.request.urlopen(url, timeout=2)
             return
+        except urllib.error.HTTPError:
+            return  # an answer (e.g. /healthz's 503 before a worker runs)
         except OSError:
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer within {timeout}s")
@@ -104,8 +108,11 @@ def test_the_embedded_default_serves_the_demo_and_its_worker_delivers_email(embe
     with urllib.request.urlopen(f"{base}/en/news/search/?q=Magdeburg", timeout=10) as response:
         assert response.status == 200
         assert 'class="news-items"' in response.read().decode()
-    with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
-        assert response.status == 200  # SQLite and the filesystem broker both count as up
+    health = _health(base)
+    # SQLite and the filesystem broker both count as up; no worker or beat runs yet, and
+    # /healthz says so.
+    assert (health["database"], health["broker"]) == ("ok", "ok")
+    assert (health["status"], health["worker"], health["beat"]) == ("unavailable", "unavailable", "late")
 
     processes.start("worker", "-m", "celery", "-A", "agepartners", "worker", "--pool=solo", "--loglevel=INFO")
 
@@ -121,6 +128,8 @@ def test_the_embedded_default_serves_the_demo_and_its_worker_delivers_email(embe
     text = _wait_for_mail(mail, "To: partner@magdeburg.example", processes)
     assert f"{base}/de/accounts/password/reset/key/" in text  # an absolute link, in the asker's language
     assert "outbox.tasks.deliver" in processes.log("worker")  # the worker sent it, not the web process
+    health = _health(base)
+    assert (health["worker"], health["outbox"]) == ("ok", "ok")  # its heartbeat, on SQLite too
 
     # A deadline reminder, as beat would ask for it: through the broker to the worker, then the outbox.
     due = processes.run("manage.py", "shell", "--no-imports", "-c", (
@@ -131,6 +140,15 @@ def test_the_embedded_default_serves_the_demo_and_its_worker_delivers_email(embe
     for address in due:
         _wait_for_mail(mail, f"To: {address}", processes)
     assert "workgroups.tasks.sweep_deadline_reminders" in processes.log("worker")
+
+
+def _health(base: str) -> dict:
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 503
+        return json.loads(exc.read())
 
 
 def _wait_for_mail(folder: Path, needle: str, processes: Processes, timeout: float = 90) -> str:

@@ -35,11 +35,17 @@ def test_password_reset_email_arrives_once_and_its_link_sets_a_new_password(clie
     assert len(smtp_server.messages) == 1
 
 
-def test_password_reset_for_unknown_address_reveals_nothing(client, db, smtp_server):
-    response = client.post("/en/accounts/password/reset/", {"email": "nobody@example.org"})
-    assert response.status_code == 302
-    assert OutgoingEmail.objects.filter(to_email="nobody@example.org", user__isnull=False).count() == 0
-    # The page says the same as for a known address; only the address's owner learns,
-    # by email, that there is no account and how people join.
-    [email] = OutgoingEmail.objects.filter(to_email="nobody@example.org")
-    assert "no account" in email.subject and "by invitation" in email.body_text and "by invitation" in email.body_html
+def test_password_reset_for_an_unknown_address_sends_nothing_and_looks_the_same(client, partner, smtp_server, celery_worker):
+    """Nobody can use the reset form to make the portal mail a stranger (issue 18)."""
+    unknown = client.post("/en/accounts/password/reset/", {"email": "nobody@example.org"})
+    known = client.post("/en/accounts/password/reset/", {"email": partner.email})
+    assert unknown.status_code == known.status_code == 302
+    assert unknown["Location"] == known["Location"]
+    page = client.get(unknown["Location"]).content.decode()
+    assert partner.email not in page and "nobody@example.org" not in page
+
+    # The known address's email arrives; for the unknown one there is no row and no message.
+    smtp_server.wait_for(1)
+    wait_until(lambda: OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 1)
+    assert not OutgoingEmail.objects.filter(to_email__iexact="nobody@example.org").exists()
+    assert [m["To"] for m in smtp_server.messages] == [partner.email]

@@ -9,6 +9,19 @@ from news.models import Article
 from projects.tests.access import LOGIN, Case, World
 
 
+def _with_cover(article: Article) -> str:
+    """Give ``article`` a (one-pixel) cover image; return the address pages embed."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    png = BytesIO()
+    Image.new("RGB", (1, 1), "navy").save(png, "PNG")
+    article.cover_image.save(f"{article.slug}.png", ContentFile(png.getvalue()))
+    return article.cover_image.url
+
+
 def build(world: World) -> list[Case]:
     project = world.project  # public project page; the outsider is not a member
     common = {"project": project, "original_language": "lv", "status": Article.Status.PUBLISHED,
@@ -21,6 +34,7 @@ def build(world: World) -> list[Case]:
         **{**common, "status": Article.Status.DRAFT},
     )
     everyone = {"anonymous": 200, "outsider": 200}
+    covers = {a.slug: _with_cover(a) for a in (public, members, draft)}
     return [
         Case("news:list", "/en/news/", **everyone),
         Case("news:search", "/en/news/search/?q=ziņa", **everyone),
@@ -33,6 +47,10 @@ def build(world: World) -> list[Case]:
         Case("news:detail", f"/en/news/{project.slug}/{draft.slug}/", anonymous=404, observer=404, member=404,
              coordinator=404, superuser=404),
         Case("news:preview", f"/en/news/preview/{draft.pk}/", anonymous=LOGIN, observer=404, member=404),
+        # Cover images (/media/news/…), served by the portal with the article's permission check.
+        Case("news_cover", covers["public-news"], **everyone),
+        Case("news_cover", covers["members-news"], anonymous=404),
+        Case("news_cover", covers["draft-news"], anonymous=404, observer=404, member=404),
         Case("news:subscription", f"/en/news/emails/{project.slug}/", method="post", data={"subscribe": "1"},
              anonymous=LOGIN, observer=302, member=302, coordinator=302, superuser=302),
     ]

@@ -40,7 +40,7 @@ def test_a_server_that_says_try_again_later_delays_the_email_but_loses_nothing(s
     email.refresh_from_db()
     assert email.status == Status.QUEUED and email.attempts == 1
     assert "451" in email.last_error
-    assert email.next_attempt_at > timezone.now() + timedelta(seconds=30)  # backoff, not a hot loop
+    assert email.next_attempt_at > timezone.now() + timedelta(seconds=20)  # backoff, not a hot loop
 
     smtp_server.refuse = False
     assert services.sweep() == {"sent": 0, "retry": 0, "failed": 0}  # not due yet
@@ -114,7 +114,7 @@ def test_queuing_the_same_key_twice_sends_one_email(smtp_server):
 def test_a_claim_left_by_a_dead_worker_is_delivered_by_the_sweep(smtp_server):
     email = _email("meeting:5:katrin")
     OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=Status.SENDING, claimed_at=timezone.now() - services.STALE_CLAIM - timedelta(minutes=1))
+        status=Status.SENDING, claimed_at=timezone.now() - services.claim_lease() - timedelta(minutes=1))
     assert services.sweep()["sent"] == 1
     assert len(smtp_server.messages) == 1
 

@@ -31,4 +31,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Seeded in {counts.seconds['total']:.1f} s."))
         if options["json_path"]:
             with open(options["json_path"], "w") as fh:
-                json.dump({"scale": options["scale"], "rows": counts.rows, "seconds": counts.seconds}, fh, indent=2)
+                json.dump({"scale": options["scale"], "rows": counts.rows, "seconds": counts.seconds,
+                           "peak_rss_mb": counts.peak_rss_mb}, fh, indent=2)
