@@ -130,6 +130,18 @@ def email_settings(url: str, base_dir: str) -> dict[str, object]:
     )
 
 
+def inbound_email_url(url: str) -> str:
+    """INBOUND_EMAIL_URL checked at start-up: imaps://, imap:// (STARTTLS) or folder://."""
+    if not url:
+        return url
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in ("imap", "imaps", "folder"):
+        raise ConfigurationError(
+            f"INBOUND_EMAIL_URL has the scheme {scheme!r}; use imaps://user:password@host/INBOX, imap://… or folder://path."
+        )
+    return url
+
+
 def files_settings(files_url: str, *, private_root: str) -> dict[str, dict[str, Any]]:
     """The "default" and "private" entries of Django's STORAGES for ``FILES_URL``.
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agepartners.env import (
     ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str, env_url,
+    inbound_email_url,
     files_settings,
 )
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "meetings",
     "workgroups",
     "news",
+    "inbound",
     "communication",
     "accounts",
     "reports",
@@ -212,6 +214,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 globals().update(email_settings(env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"), str(BASE_DIR)))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "agepartners <noreply@agepartners.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Answers by email (issue 15): the mailbox the portal reads, e.g.
+# imaps://user:password@mail.example.org/INBOX, imap://… (STARTTLS) or folder://var/inbox
+# (.eml files). Unset, the feature is off and no email offers to be answered.
+INBOUND_EMAIL_URL = inbound_email_url(env_str("INBOUND_EMAIL_URL", ""))
+# The address of that mailbox; replies go to <local>+<signed token>@<domain> of it.
+INBOUND_EMAIL_ADDRESS = env_str("INBOUND_EMAIL_ADDRESS", "")
 
 # --- Celery ---------------------------------------------------------------------------
 # With no broker configured, kombu's filesystem transport needs no server.
@@ -253,6 +261,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "meeting-reminders": {"task": "meetings.tasks.sweep_meeting_reminders", "schedule": crontab(minute="*/15")},
     "news-notifications": {"task": "news.tasks.sweep_published_news", "schedule": crontab(minute="*/5")},
     "communication-digests": {"task": "communication.tasks.send_daily_digests", "schedule": crontab(minute=0)},
+    # Answers by email; does nothing while INBOUND_EMAIL_URL is unset.
+    "inbound-poll": {"task": "inbound.tasks.poll_inbound", "schedule": 60.0},
 }
 
 # --- Security ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from communication.markup import plain_excerpt
 from communication.models import Digest, DocumentVersion, Notification, NotificationPreference, Post
+from outbox import replies
 from outbox.services import queue_for_user
 from projects.models import Membership, Project
 
@@ -71,9 +72,14 @@ def deliver(recipients: dict[int, tuple[Any, str]], *, project_id: int, event: s
 def _email_now(notification: Notification, user: Any) -> None:
     context = notification_context(notification)
     template = "communication/emails/document" if notification.version_id else "communication/emails/post"
+    # A post's email can be answered: the answer becomes a reply in its thread.
+    reply_to = (
+        replies.reply_address(replies.THREAD, notification.post.thread_id, user.pk)
+        if notification.post is not None else None
+    )
     queue_for_user(
         user, key=f"communication:{notification.event}:{user.pk}", category=f"communication.{notification.kind}",
-        template=template, context=context, project=notification.project,
+        template=template, context=context, project=notification.project, reply_to=reply_to,
     )
 
 

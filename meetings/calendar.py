@@ -6,6 +6,7 @@ is cached.
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,10 +15,11 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from meetings.models import Meeting, Participation
 from meetings.services import absolute, meeting_url
+from outbox import replies
 from projects.models import Person, country_name, new_token
 from workgroups.models import Task
 
@@ -33,11 +35,17 @@ def _uid_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "agepartners"
 
 
+def meeting_uid(meeting: Meeting) -> str:
+    """The meeting's calendar UID: the same for its whole life, in every file and feed."""
+    return f"meeting-{meeting.pk}@{_uid_host()}"
+
+
 def meeting_event(meeting: Meeting, *, language: str) -> Event:
     """One meeting as a VEVENT in the venue's time zone, with a reminder the day before."""
     url = meeting_url(meeting, language)
     event = Event()
-    event.add("uid", f"meeting-{meeting.pk}@{_uid_host()}")
+    event.add("uid", meeting_uid(meeting))
+    event.add("sequence", meeting.sequence)
     event.add("dtstamp", timezone.now())
     event.add("last-modified", meeting.updated_at or timezone.now())
     event.add("dtstart", meeting.local_starts_at)
@@ -59,12 +67,12 @@ def meeting_event(meeting: Meeting, *, language: str) -> Event:
     return event
 
 
-def _calendar(name: str) -> Calendar:
+def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
     cal = Calendar()
     cal.add("prodid", "-//agepartners//meetings//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     return cal
 
@@ -73,6 +81,43 @@ def meeting_ics(meeting: Meeting, *, language: str | None = None) -> str:
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     cal = _calendar(meeting.title)
     cal.add_component(meeting_event(meeting, language=language))
+    cal.add_missing_timezones()
+    return cal.to_ical().decode("utf-8")
+
+
+def organizer_address(meeting: Meeting, user: Any) -> str:
+    """Where the person's calendar program sends its Accept/Decline (the ORGANIZER).
+
+    Calendar programs answer the organizer, not Reply-To, so with answers by email on it
+    is the signed address naming this meeting and this person; otherwise the portal's
+    sender address (the answer then reaches nobody, as with any notification)."""
+    signed = replies.reply_address(replies.MEETING, meeting.pk, user.pk)
+    return signed or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def invitation_ics(meeting: Meeting, user: Any, *, method: str = "REQUEST", language: str | None = None) -> str:
+    """The iTIP message (RFC 5546) of one person's invitation: REQUEST, or CANCEL when the
+    meeting is called off. Same UID as the download and the feed, with the meeting's SEQUENCE."""
+    language = language or user.person.language
+    cal = _calendar(meeting.title, method=method)
+    event = meeting_event(meeting, language=language)
+    organizer = vCalAddress(f"mailto:{organizer_address(meeting, user)}")
+    organizer.params["CN"] = vText("agepartners")
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{user.email}")
+    attendee.params["CN"] = vText(user.get_full_name() or user.email)
+    attendee.params["CUTYPE"] = vText("INDIVIDUAL")
+    attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+    if method == "REQUEST":
+        attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
+        attendee.params["RSVP"] = vText("TRUE")
+    event.add("attendee", attendee)
+    if method == "CANCEL":
+        event.pop("STATUS")
+        event.add("status", "CANCELLED")
+        for alarm in list(event.subcomponents):
+            event.subcomponents.remove(alarm)
+    cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical().decode("utf-8")
 

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from meetings.calendar import meeting_ics
+from meetings.calendar import invitation_ics
 from meetings.models import Meeting, Participation
 from meetings.services import meeting_url
 from outbox.services import Attachment as EmailAttachment
+from outbox import replies
 from outbox.services import queue_for_user
 from projects import permissions
 from projects.models import Membership
@@ -27,6 +28,10 @@ PARTICIPANT_ROLES = (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
 
 class AnswersClosed(Exception):
     """The meeting has started (or was cancelled): answers can no longer change."""
+
+
+class StaleAnswer(Exception):
+    """A calendar answer to an older version of the invitation than the latest answer's."""
 
 
 def invitation_recipients(meeting: Meeting) -> QuerySet[Any]:
@@ -48,26 +53,30 @@ class InvitationResult:
 def send_invitations(meeting: Meeting) -> InvitationResult:
     """Invite every coordinator and partner member of the meeting's project.
 
-    One email per person, in their language, with the meeting's .ics. The outbox key holds
-    the start time: running the action twice sends nothing new, but after the meeting
-    moved everybody gets the new date.
+    One email per person, in their language, with the meeting's iTIP request (their
+    calendar program offers Accept/Tentative/Decline and sends the answer to the signed
+    ORGANIZER address). The outbox key holds the meeting's SEQUENCE: running the action
+    twice sends nothing new, but after the meeting moved or changed everybody gets the
+    new version, which replaces the old entry in their calendar.
     """
     result = InvitationResult()
     now = timezone.now()
-    stamp = int(meeting.starts_at.timestamp())
     with transaction.atomic():
         for user in invitation_recipients(meeting):
             participation, _created = Participation.objects.get_or_create(meeting=meeting, user=user)
             language = user.person.language
-            ics = meeting_ics(meeting, language=language)
+            ics = invitation_ics(meeting, user, method="REQUEST", language=language)
             email = queue_for_user(
                 user,
-                key=f"meetings:invitation:{meeting.pk}:{user.pk}:{stamp}",
+                key=f"meetings:invitation:{meeting.pk}:{user.pk}:v{meeting.sequence}",
                 category="meeting_invitation",
                 template="meetings/emails/invitation",
                 context={"meeting": meeting, "participation": participation, "url": meeting_url(meeting, language)},
                 project=meeting.project,
-                attachments=[EmailAttachment(filename=f"meeting-{meeting.pk}.ics", mimetype="text/calendar", content=ics)],
+                attachments=[EmailAttachment(
+                    filename="invite.ics", mimetype="text/calendar; method=REQUEST", content=ics,
+                )],
+                reply_to=replies.reply_address(replies.MEETING, meeting.pk, user.pk),
             )
             if email is None:
                 result.already += 1
@@ -78,6 +87,31 @@ def send_invitations(meeting: Meeting) -> InvitationResult:
     return result
 
 
+def send_cancellations(meeting: Meeting) -> int:
+    """Tell everybody who was invited that the meeting is called off (iTIP CANCEL), so
+    their calendar program removes the entry. Once per person and meeting."""
+    sent = 0
+    invited = (
+        Participation.objects.filter(meeting=meeting, invited_at__isnull=False, user__is_active=True)
+        .select_related("user__person")
+        .order_by("pk")
+    )
+    for participation in invited:
+        user = participation.user
+        ics = invitation_ics(meeting, user, method="CANCEL")
+        email = queue_for_user(
+            user,
+            key=f"meetings:cancellation:{meeting.pk}:{user.pk}",
+            category="meeting_cancellation",
+            template="meetings/emails/cancellation",
+            context={"meeting": meeting, "url": meeting_url(meeting, user.person.language)},
+            project=meeting.project,
+            attachments=[EmailAttachment(filename="cancel.ics", mimetype="text/calendar; method=CANCEL", content=ics)],
+        )
+        sent += email is not None
+    return sent
+
+
 def answer_invitation(
     meeting: Meeting,
     user: Any,
@@ -86,9 +120,14 @@ def answer_invitation(
     arrival_date: date | None = None,
     departure_date: date | None = None,
     notes: str = "",
+    sequence: int | None = None,
 ) -> Participation:
     """Record a person's answer; refused once the meeting has started, and for anyone who
-    is not a contributing member of the project (PermissionDenied)."""
+    is not a contributing member of the project (PermissionDenied).
+
+    ``sequence`` is the invitation version a calendar answer refers to: one older than
+    the version of the latest answer raises StaleAnswer and changes nothing. An answer on
+    the page is for the current version."""
     if not permissions.can_answer_meeting(user, meeting):
         raise PermissionDenied
     with transaction.atomic():
@@ -97,6 +136,10 @@ def answer_invitation(
         if not meeting.accepts_answers:
             raise AnswersClosed
         participation, _created = Participation.objects.select_for_update().get_or_create(meeting=meeting, user=user)
+        answered_for = meeting.sequence if sequence is None else min(sequence, meeting.sequence)
+        if participation.answered_sequence is not None and answered_for < participation.answered_sequence:
+            raise StaleAnswer
+        participation.answered_sequence = answered_for
         participation.response = response
         attending = response != Participation.Response.NOT_ATTENDING
         participation.arrival_date = arrival_date if attending else None

@@ -59,6 +59,10 @@ class Meeting(models.Model):
     minutes = models.TextField(
         _("minutes"), blank=True, help_text=_("The record of the meeting. Decisions are listed separately below.")
     )
+    # The iTIP SEQUENCE of the meeting's calendar entry: raised by meetings.signals whenever
+    # its time or place changes, so calendar programs replace the entry they hold and a
+    # calendar answer to an older version cannot undo a newer one.
+    sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,6 +128,9 @@ class Participation(models.Model):
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    # The meeting's SEQUENCE the latest answer was given for: a calendar answer to an
+    # older version of the invitation must not undo it.
+    answered_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["meeting", "user__last_name"]

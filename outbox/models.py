@@ -27,6 +27,8 @@ class OutgoingEmail(models.Model):
         null=True, blank=True, related_name="outgoing_emails",
     )
     to_email = models.EmailField(_("to"))
+    # The signed address an answer goes to (outbox.replies); empty: not answerable.
+    reply_to = models.CharField(_("reply to"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=5)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField()

@@ -16,6 +16,9 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from typing import Any
 
 from django.conf import settings
@@ -91,12 +94,16 @@ def queue_email(
     user: Any = None,
     project: Any = None,
     attachments: Sequence[Attachment] = (),
+    reply_to: str | None = None,
 ) -> OutgoingEmail | None:
-    """Record one email and queue it after commit. Returns None when ``key`` was queued before."""
-    rendered = render_email(template, context, language, time_zone)
+    """Record one email and queue it after commit. Returns None when ``key`` was queued before.
+
+    ``reply_to`` is a signed address from outbox.replies (None: not answerable); the
+    templates see it as ``reply_to`` and only then invite the reader to answer."""
+    rendered = render_email(template, {"reply_to": reply_to, **context}, language, time_zone)
     return record_email(
         key=key, category=category, to_email=to_email, rendered=rendered,
-        language=language, user=user, project=project, attachments=attachments,
+        language=language, user=user, project=project, attachments=attachments, reply_to=reply_to,
     )
 
 
@@ -112,20 +119,20 @@ def recipient_locale(user: Any) -> tuple[str, str]:
 
 def queue_for_user(
     user: Any, *, key: str, category: str, template: str, context: dict[str, Any],
-    project: Any = None, attachments: Sequence[Attachment] = (),
+    project: Any = None, attachments: Sequence[Attachment] = (), reply_to: str | None = None,
 ) -> OutgoingEmail | None:
     """Queue an email to a user, in the language and time zone of their profile."""
     language, tz = recipient_locale(user)
     return queue_email(
         key=key, category=category, to_email=user.email, template=template,
         context={"recipient": user, **context}, language=language, time_zone=tz,
-        user=user, project=project, attachments=attachments,
+        user=user, project=project, attachments=attachments, reply_to=reply_to,
     )
 
 
 def record_email(
     *, key: str, category: str, to_email: str, rendered: Rendered, language: str,
-    user: Any = None, project: Any = None, attachments: Sequence[Attachment] = (),
+    user: Any = None, project: Any = None, attachments: Sequence[Attachment] = (), reply_to: str | None = None,
 ) -> OutgoingEmail | None:
     try:
         # The savepoint keeps a duplicate key from breaking the caller's transaction.
@@ -134,6 +141,7 @@ def record_email(
                 key=key, category=category, to_email=to_email, language=language,
                 subject=rendered.subject[:300], body_text=rendered.text, body_html=rendered.html,
                 attachments=[a.__dict__ for a in attachments], user=user, project=project,
+                reply_to=reply_to or "",
             )
     except IntegrityError:
         if OutgoingEmail.objects.filter(key=key).exists():
@@ -155,6 +163,7 @@ class Draft:
     user: Any = None
     project: Any = None
     attachments: Sequence[Attachment] = ()
+    reply_to: str | None = None
 
 
 def record_emails(drafts: Sequence[Draft]) -> list[OutgoingEmail | None]:
@@ -173,6 +182,7 @@ def record_emails(drafts: Sequence[Draft]) -> list[OutgoingEmail | None]:
             key=d.key, category=d.category, to_email=d.to_email, language=d.language,
             subject=d.rendered.subject[:300], body_text=d.rendered.text, body_html=d.rendered.html,
             attachments=[a.__dict__ for a in d.attachments], user=d.user, project=d.project,
+            reply_to=d.reply_to or "",
         )
         for d in drafts
     ]
@@ -184,6 +194,7 @@ def record_emails(drafts: Sequence[Draft]) -> list[OutgoingEmail | None]:
             record_email(
                 key=d.key, category=d.category, to_email=d.to_email, rendered=d.rendered,
                 language=d.language, user=d.user, project=d.project, attachments=d.attachments,
+                reply_to=d.reply_to,
             )
             for d in drafts
         ]
@@ -256,7 +267,7 @@ def message_id(email: OutgoingEmail) -> str:
 def _message(email: OutgoingEmail, connection: Any) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_email], connection=connection,
+        to=[email.to_email], connection=connection, reply_to=[email.reply_to] if email.reply_to else None,
         headers={
             "Auto-Submitted": "auto-generated",
             "Content-Language": email.language,
@@ -268,8 +279,27 @@ def _message(email: OutgoingEmail, connection: Any) -> EmailMultiAlternatives:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
-        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        message.attach(_attachment_part(attachment))
     return message
+
+
+def _attachment_part(attachment: dict[str, str]) -> MIMEBase:
+    """One attachment as a MIME part, keeping parameters of its type: calendar programs
+    show Accept/Decline only for ``text/calendar; method=REQUEST``."""
+    content_type, *params = (p.strip() for p in attachment["mimetype"].split(";"))
+    maintype, _slash, subtype = content_type.partition("/")
+    part: MIMEBase
+    if maintype == "text":
+        part = MIMEText(attachment["content"], subtype, "utf-8")
+    else:
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(attachment["content"].encode("utf-8"))
+        encoders.encode_base64(part)
+    for param in params:
+        name, _eq, value = param.partition("=")
+        part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 class ClaimKeeper:

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 
 from accounts.models import ProjectSecurityPolicy
 from communication.models import Activity, Document, DocumentVersion, NotificationPreference, Post, Thread
+from inbound.models import InboundMessage
 from meetings.models import AgendaItem, Attachment, Decision, Meeting, Participation
 from news.models import Article, NewsSubscription
 from outbox.models import OutgoingEmail
@@ -67,6 +68,8 @@ ADMIN_SCOPES: dict[type[Model], str] = {
     DocumentVersion: "document__project",
     Activity: "project",
     NotificationPreference: "project",
+    # A message whose token named no project (forged, mangled) is the superusers' only.
+    InboundMessage: "project",
     SignedSheet: "attachment__meeting__project",
 }
 

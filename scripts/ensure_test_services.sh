@@ -31,6 +31,18 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 
+# Dovecot for the inbound-mail tests: a real IMAP server the tests start on loopback from
+# a config of their own (the system service stays off).
+if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's dovecot-imapd for the inbound-mail tests…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+  else
+    fail "the inbound-mail tests need Debian's Dovecot: run 'sudo apt-get install dovecot-imapd'."
+  fi
+fi
+
 # gettext (xgettext, msgfmt): the catalogue test re-extracts messages to prove none is missing.
 if ! command -v xgettext >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -9,6 +9,9 @@ export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 VAR="${AGEPARTNERS_VAR_DIR:-var}"
 mkdir -p "$VAR"
+# Answers by email: on the embedded default a folder of .eml files stands in for the mailbox.
+export INBOUND_EMAIL_URL="${INBOUND_EMAIL_URL:-folder://$VAR/inbox}"
+export INBOUND_EMAIL_ADDRESS="${INBOUND_EMAIL_ADDRESS:-partners@agepartners.localhost}"
 bash scripts/ensure_pdf_libs.sh
 
 $PY manage.py migrate --noinput

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext, ngettext
 
+from outbox import replies
 from outbox.services import Draft, recipient_locale, render_email
 from projects.models import Project
 from workgroups.models import DeadlineReminder, Task, deadline_end
@@ -170,7 +171,11 @@ def digest(user: Any, items: list[Planned], formats_: Formats) -> Draft:
         groups = digest_groups(language, items, zone(time_zone), formats_)
         profile_url = formats_.profile_url(language)
     lines = [line for group in groups for line in group["lines"]]
+    # Only a reminder about one task can be answered: a reply to a list could mean any.
+    tasks = {item.task.pk for item in items}
+    reply_to = replies.reply_address(replies.TASK, tasks.pop(), user.pk) if len(tasks) == 1 else None
     context = {
+        "reply_to": reply_to,
         "recipient": user,
         "groups": groups,
         "profile_url": profile_url,
@@ -182,4 +187,5 @@ def digest(user: Any, items: list[Planned], formats_: Formats) -> Draft:
         key=_digest_key(user, items), category=CATEGORY, to_email=user.email,
         rendered=render_email(TEMPLATE, context, language, time_zone),
         language=language, user=user, project=groups[0]["project"] if len(groups) == 1 else None,
+        reply_to=reply_to,
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communication import demo as communication_demo
+from inbound import demo as inbound_demo
 from meetings import demo as meetings_demo
 from news import demo as news_demo
 from projects import demo
@@ -15,7 +16,7 @@ from reports import demo as reports_demo
 from workgroups import demo as workgroups_demo
 
 # Each app adds its part of the partnership, in this order.
-DEMO_MODULES = [demo, meetings_demo, workgroups_demo, news_demo, communication_demo, reports_demo]
+DEMO_MODULES = [demo, meetings_demo, workgroups_demo, news_demo, communication_demo, reports_demo, inbound_demo]
 
 
 class Command(BaseCommand):
