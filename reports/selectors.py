@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from communication.models import DocumentVersion
@@ -243,14 +243,12 @@ def _articles(project: Project, period: Period) -> list[figures.ArticleFacts]:
 
 def _documents(project: Project, period: Period) -> list[tuple[WorkGroup | None, list[DocumentVersion]]]:
     """Per work group (none: the project's own documents), the latest version of each document
-    uploaded in the period, in one query (PostgreSQL's DISTINCT ON)."""
+    uploaded in the period, in one query (a subquery rather than DISTINCT ON, which the
+    embedded SQLite default of `make run` does not have)."""
     start, end = _day_bounds(period, project)
-    latest = (
-        DocumentVersion.objects.filter(document__project=project, uploaded_at__gte=start, uploaded_at__lt=end)
-        .select_related("document__work_group")
-        .order_by("document_id", "-number")
-        .distinct("document_id")
-    )
+    in_period = DocumentVersion.objects.filter(document__project=project, uploaded_at__gte=start, uploaded_at__lt=end)
+    newest = in_period.filter(document=OuterRef("document")).order_by("-number").values("number")[:1]
+    latest = in_period.filter(number=Subquery(newest)).select_related("document__work_group")
     groups: dict[int | None, list[DocumentVersion]] = defaultdict(list)
     names: dict[int | None, WorkGroup | None] = {None: None}
     for version in latest:

@@ -125,6 +125,15 @@ def test_the_embedded_default_serves_the_demo_and_its_worker_delivers_email(embe
     with opener.open(urllib.request.Request(f"{base}/de/accounts/password/reset/", data=data), timeout=30) as response:
         assert response.status == 200 and "/de/accounts/password/reset/done/" in response.url
 
+    # The coordinator's project report answers on SQLite too (no PostgreSQL-only queries).
+    form = opener.open(f"{base}/en/accounts/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": "coordinator@daugavpils.example",
+                                   "password": "partners2012"}).encode()
+    opener.open(urllib.request.Request(f"{base}/en/accounts/login/", data=data), timeout=30).read()
+    with opener.open(f"{base}/en/reports/projects/administration-go-europe/report/", timeout=30) as response:
+        assert response.status == 200 and 'class="report-charts"' in response.read().decode()
+
     text = _wait_for_mail(mail, "To: partner@magdeburg.example", processes)
     assert f"{base}/de/accounts/password/reset/key/" in text  # an absolute link, in the asker's language
     assert "outbox.tasks.deliver" in processes.log("worker")  # the worker sent it, not the web process
