@@ -1,8 +1,9 @@
 #!/usr/bin/env python
-"""Retake docs/screenshot.png: the demo coordinator's dashboard, in English.
+"""Retake the README's pictures: the demo coordinator's dashboard (desktop and phone) and
+the charts of the demo project's report, in English.
 
     make run &                                   # the demo on http://127.0.0.1:8000
-    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8000 docs/screenshot.png docs/screenshot-phone.png
+    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8000 docs/screenshot.png docs/screenshot-phone.png docs/report-charts.png
 
 Drives Debian's Chromium (/usr/bin/chromium) with Playwright. The coordinator's
 language is switched to English on the way, as a reader of the README would.
@@ -15,7 +16,7 @@ import sys
 from playwright.sync_api import sync_playwright
 
 
-def main(base: str, out: str, phone_out: str | None = None) -> int:
+def main(base: str, out: str, phone_out: str | None = None, report_out: str | None = None) -> int:
     password = os.environ.get("DEMO_PASSWORD", "partners2012")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -36,9 +37,13 @@ def main(base: str, out: str, phone_out: str | None = None) -> int:
         if phone_out:  # the same dashboard on a 390 px phone, its menu folded
             page.set_viewport_size({"width": 390, "height": 844})
             page.screenshot(path=phone_out)
+        if report_out:  # the report is the coordinators'
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.goto(f"{base}/en/reports/projects/administration-go-europe/report/")
+            page.locator(".report-charts").screenshot(path=report_out)
         browser.close()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))
+    sys.exit(main(sys.argv[1].rstrip("/"), *sys.argv[2:5]))
