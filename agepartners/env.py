@@ -131,7 +131,8 @@ def email_settings(url: str, base_dir: str) -> dict[str, object]:
 
 
 def inbound_email_url(url: str) -> str:
-    """INBOUND_EMAIL_URL checked at start-up: imaps://, imap:// (STARTTLS) or folder://."""
+    """INBOUND_EMAIL_URL checked at start-up: imaps://, imap:// (STARTTLS) or folder://, with
+    the options ``?ca=/path/ca.pem`` and ``?starttls=yes|no`` (imap:// on loopback only)."""
     if not url:
         return url
     scheme = url.split("://", 1)[0] if "://" in url else ""
@@ -139,6 +140,13 @@ def inbound_email_url(url: str) -> str:
         raise ConfigurationError(
             f"INBOUND_EMAIL_URL has the scheme {scheme!r}; use imaps://user:password@host/INBOX, imap://… or folder://path."
         )
+    if scheme in ("imap", "imaps"):
+        from inbound.mailbox import url_options  # the mailbox's own reading of ?ca= and ?starttls=
+
+        try:
+            url_options(url)
+        except ValueError as exc:
+            raise ConfigurationError(f"INBOUND_EMAIL_URL: {exc}.") from None
     return url
 
 

@@ -220,6 +220,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INBOUND_EMAIL_URL = inbound_email_url(env_str("INBOUND_EMAIL_URL", ""))
 # The address of that mailbox; replies go to <local>+<signed token>@<domain> of it.
 INBOUND_EMAIL_ADDRESS = env_str("INBOUND_EMAIL_ADDRESS", "")
+# Polls that may fail on one message (an error while processing it, the database gone
+# midway) before it is moved to the mailbox folder agepartners-failed for a person.
+INBOUND_MAX_ATTEMPTS = env_int("INBOUND_MAX_ATTEMPTS", 5, minimum=1)
 
 # --- Celery ---------------------------------------------------------------------------
 # With no broker configured, kombu's filesystem transport needs no server.

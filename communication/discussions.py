@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from communication.activity import default_language_path, record_activity
 from communication.markup import handle_for, mentioned_handles
-from communication.models import Activity, Follow, Notification, Post, Thread
+from communication.models import Activity, Document, Follow, Notification, Post, Thread
 from communication.notifications import deliver, members_only
 from projects.models import Project
 
@@ -80,12 +81,17 @@ def start_thread(project: Project, author: Any, title: str, body: str, work_grou
 
 
 @transaction.atomic
-def reply(thread: Thread, author: Any, body: str, at: datetime | None = None, notify: bool = True) -> Post:
+def reply(thread: Thread, author: Any, body: str, at: datetime | None = None, notify: bool = True,
+          documents: Sequence[Document] = ()) -> Post:
+    """``documents`` are shown with the post (and named in its emails): the attachments of
+    an answer by email, already saved as documents of the project."""
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.is_closed:
         raise ThreadClosed
     now = at or timezone.now()
     post = Post.objects.create(thread=thread, author=author, body=body, created_at=now)
+    if documents:
+        post.documents.set(documents)
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     _follow(thread, author)
     record_activity(

@@ -63,6 +63,11 @@ class Post(models.Model):
     body_html = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # Files that came with the post (attachments of a reply by email), kept as documents of
+    # the project so they have versions, the documents list and its permission checks.
+    documents: models.ManyToManyField[Document, Any] = models.ManyToManyField(
+        "Document", verbose_name=_("attached documents"), blank=True, related_name="posts",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -119,7 +120,9 @@ def _thread_for(request: HttpRequest, pk: int) -> Thread:
 @login_required
 def thread_detail(request: AuthenticatedHttpRequest, pk: int, form: PostForm | None = None) -> HttpResponse:
     thread = _thread_for(request, pk)
-    posts = thread.posts.select_related("author__person__organisation")
+    posts = thread.posts.select_related("author__person__organisation").prefetch_related(
+        Prefetch("documents", queryset=Document.objects.select_related("current_version").order_by("pk")),
+    )
     page = _page(request, posts, POSTS_PER_PAGE)
     can_contribute = permissions.can_contribute(request.user, thread.project_id)
     following = thread.follows.filter(user=request.user, active=True).exists()

@@ -1,5 +1,5 @@
 """Two answers by email for the embedded default's inbox folder (``make run``): a German
-discussion reply and an Italian calendar Accept, which the poller picks up within a minute."""
+discussion reply with a glossary attached and an Italian calendar Accept, which the poller picks up within a minute."""
 from __future__ import annotations
 
 import base64
@@ -13,7 +13,7 @@ from inbound.models import InboundMessage
 from outbox import replies
 
 GERMAN = """Vielen Dank für den Entwurf. Wir übernehmen gern die Übersetzung ins Deutsche
-und senden sie bis Ende der Woche.
+und senden sie bis Ende der Woche. Anbei unser Glossar der Verwaltungsbegriffe.
 
 Mit freundlichen Grüßen
 {name}
@@ -28,6 +28,24 @@ def _message(message_id: str, sender: str, to: str, subject: str, content_type: 
     return (
         f"From: {sender}\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
         f"Content-Type: {content_type}\r\nContent-Transfer-Encoding: base64\r\n\r\n{encoded}"
+    ).encode("ascii")
+
+
+# Attached to the German reply: it becomes a document of the project, listed with the post.
+GLOSSARY = ("Glossar Verwaltungsbegriffe.csv", "Deutsch;English;Latviešu\r\nGemeinderat;municipal council;dome\r\n"
+            "Ausschreibung;call for tenders;iepirkums\r\nFördermittel;grant;finansējums\r\n")
+
+
+def _with_attachment(message_id: str, sender: str, to: str, subject: str, body: str, name: str, content: str) -> bytes:
+    boundary = "=_agepartners-demo"
+    text = base64.encodebytes(body.encode("utf-8")).decode("ascii")
+    attached = base64.encodebytes(content.encode("utf-8")).decode("ascii")
+    return (
+        f"From: {sender}\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+        f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{text}\r\n"
+        f"--{boundary}\r\nContent-Type: text/csv; charset=utf-8\r\nContent-Disposition: attachment; filename=\"{name}\"\r\n"
+        f"Content-Transfer-Encoding: base64\r\n\r\n{attached}\r\n--{boundary}--\r\n"
     ).encode("ascii")
 
 
@@ -48,9 +66,8 @@ def seed(ctx: Any) -> None:
     if thread is not None:
         to = replies.reply_address(replies.THREAD, thread.pk, german.pk) or mailbox
         body = GERMAN.format(name=german.get_full_name(), day=timezone.localdate(), mailbox=mailbox, excerpt=thread.title)
-        drops.append(("<demo-reply-de@agepartners.localhost>", _message(
-            "<demo-reply-de@agepartners.localhost>", german.email, to, f"AW: {thread.title}",
-            "text/plain; charset=utf-8", body,
+        drops.append(("<demo-reply-de@agepartners.localhost>", _with_attachment(
+            "<demo-reply-de@agepartners.localhost>", german.email, to, f"AW: {thread.title}", body, *GLOSSARY,
         )))
     meeting = (
         Meeting.objects.filter(project=ctx.project, starts_at__gt=timezone.now())

@@ -49,3 +49,27 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ← {self.sender}"
+
+
+class InboundAttempt(models.Model):
+    """How often the poller has started on one mailbox message that is not done yet.
+
+    Counted before the work starts and outside its transaction, so an attempt that raised,
+    lost the database or killed the worker still counts; after INBOUND_MAX_ATTEMPTS the
+    message is moved to a folder for humans (inbound.attempts). Deleted once the message
+    is done: what remains are the messages still failing."""
+
+    mailbox = models.CharField(_("mailbox"), max_length=300)
+    uid = models.CharField(_("mailbox UID"), max_length=300)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    first_at = models.DateTimeField(_("first attempt"), auto_now_add=True)
+    last_at = models.DateTimeField(_("last attempt"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("inbound attempt")
+        verbose_name_plural = _("inbound attempts")
+        constraints = [models.UniqueConstraint(fields=["mailbox", "uid"], name="inbound_attempt_unique_mailbox_uid")]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} {self.uid} ×{self.attempts}"

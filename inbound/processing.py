@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
@@ -63,6 +63,8 @@ class Outcome:
     # Tell the sender why nothing happened (only a known person at their own address):
     # a key of inbound.services.EXPLANATIONS.
     explain: str = ""
+    # Attached files the upload policy refused (inbound.attachments.Refused): listed to the sender.
+    refused: list[Any] = field(default_factory=list)
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -166,13 +168,14 @@ def process(message: EmailMessage) -> Outcome:
         return _meeting(message, user, target.object_id, base)
     text = new_text(body_text(message))
     if target.kind == replies.THREAD:
-        return _thread(user, target.object_id, text, base)
+        return _thread(user, target.object_id, text, base, message)
     return _task(user, target.object_id, text, base)
 
 
-def _thread(user: Any, thread_id: int, text: str, base: dict[str, Any]) -> Outcome:
+def _thread(user: Any, thread_id: int, text: str, base: dict[str, Any], message: EmailMessage | None = None) -> Outcome:
     from communication import discussions
     from communication.models import Thread
+    from inbound import attachments
     from projects import permissions
 
     thread = Thread.objects.filter(pk=thread_id).first()
@@ -181,13 +184,16 @@ def _thread(user: Any, thread_id: int, text: str, base: dict[str, Any]) -> Outco
     base["project_id"] = thread.project_id
     if not permissions.can_contribute(user, thread.project_id):
         return Outcome(Status.FAILED, "no longer allowed to write in this project", explain="forbidden", **base)
-    if not text:
+    files = attachments.attached_files(message) if message is not None else []
+    if not text and not files:
         return Outcome(Status.FAILED, "the reply is empty", explain="generic", **base)
     try:
-        discussions.reply(thread, user, text)
+        post, refused = attachments.reply_with_files(thread, user, text, files)
     except discussions.ThreadClosed:
         return Outcome(Status.FAILED, "the discussion is closed", explain="closed", **base)
-    return Outcome(Status.PROCESSED, **base)
+    if post is None:
+        return Outcome(Status.FAILED, "the reply is empty and its attachments were refused", refused=refused, **base)
+    return Outcome(Status.PROCESSED, refused=refused, **base)
 
 
 def _task(user: Any, task_id: int, text: str, base: dict[str, Any]) -> Outcome:

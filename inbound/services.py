@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inbound import processing
-from inbound.mailbox import Fetched, Mailbox, open_mailbox
+from inbound import attachments, attempts, processing
+from inbound.mailbox import Fetched, Mailbox, MailboxError, open_mailbox
 from inbound.models import InboundMessage
 from outbox.services import queue_for_user
 
@@ -41,10 +41,15 @@ def poll(url: str | None = None, limit: int = BATCH) -> dict[str, int]:
     counts: dict[str, int] = {}
     if not url:
         return counts
-    with open_mailbox(url) as mailbox:
-        for fetched in mailbox.messages(limit):
-            status = handle(mailbox, fetched)
-            counts[status] = counts.get(status, 0) + 1
+    try:
+        with open_mailbox(url) as mailbox:
+            for fetched in mailbox.messages(limit):
+                # Counted, retried and after INBOUND_MAX_ATTEMPTS set aside (inbound.attempts).
+                status = attempts.handle_counted(mailbox, fetched, handle)
+                counts[status] = counts.get(status, 0) + 1
+    except MailboxError as exc:
+        log.error("Inbound email not read: %s", exc)
+        raise
     return counts
 
 
@@ -69,6 +74,9 @@ def handle(mailbox: Mailbox, fetched: Fetched) -> str:
                 _record(locked, outcome)
                 if outcome.explain and outcome.user is not None:
                     explain(outcome.user, outcome.explain, locked)
+                if outcome.refused:
+                    attachments.answer_refused(outcome.user, locked, outcome.refused,
+                                               posted=outcome.status == InboundMessage.Status.PROCESSED)
                 status = outcome.status
     mailbox.done(fetched.uid)
     return status

@@ -42,9 +42,10 @@ def partnership(project: Any, coordinator: Any, partner: Any, organisation: Any,
     task = Task.objects.create(work_group=group, title="Send the questionnaire on training needs", deadline=timezone.localdate() + timedelta(days=7))
     task.responsible_people.add(partner, coordinator)
     thread = discussions.start_thread(project, partner, "Questions about the Magdeburg programme", "Which hotel do we book?")
-    discussions.reply(thread, coordinator, "The list of hotels is in the documents.")
-    documents.add_document(project, coordinator, title="Hotels near the venue in Magdeburg",
-                               upload=SimpleUploadedFile("hotels-near-the-venue-magdeburg.txt", b"Hotels\n", content_type="text/plain"))
+    hotels = documents.add_document(project, coordinator, title="Hotels near the venue in Magdeburg",
+                                    upload=SimpleUploadedFile("hotels-near-the-venue-magdeburg.txt", b"Hotels\n", content_type="text/plain"))
+    # Attached to the reply as an answer by email attaches it: the thread page lists it.
+    discussions.reply(thread, coordinator, "The list of hotels is in the documents.", documents=[hotels])
     Article.objects.create(project=project, slug="kick-off", original_language="en", status=Article.Status.PUBLISHED,
                            publish_at=timezone.now() - timedelta(hours=1), title_en="The partnership has started",
                            body_en="<p>The partners met in Daugavpils.</p>")

@@ -25,6 +25,8 @@ def test_the_demo_answers_land_in_the_thread_and_on_the_attendance_list(settings
     assert list(inbox.glob("*.eml")) == []
     post = Post.objects.filter(author__email="partner@magdeburg.example").order_by("-pk").first()
     assert post is not None and post.body.startswith("Vielen Dank für den Entwurf.") and "schrieb" not in post.body
+    [glossary] = post.documents.all()  # the attached file is a document of the project
+    assert glossary.title == "Glossar Verwaltungsbegriffe" and glossary.current_version.content_type.startswith("text/csv")
     answer = Participation.objects.filter(user__email="partner@ferrara.example", notes="Arrivo in treno la sera prima.").get()
     assert answer.response == "attending"
 
