@@ -35,6 +35,7 @@ ADDRESSES = {
 }
 PARTNER_ADDRESSES = [f"{SUBNET}.{100 + i}" for i in range(60)]
 WEB_PORT = 8000
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 SECRET_KEY = "hosts-harness-" + "s" * 60  # the same on every node (docs/deploy.md)
 
 
@@ -216,13 +217,17 @@ class Cluster:
         (folder / "nginx.conf").write_text(
             f"user root;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/logs/error.log warn;\n"
             f"events {{ worker_connections 1024; }}\n"
-            f"http {{\n  access_log {folder}/logs/access.log;\n  client_body_temp_path {folder}/body;\n"
+            # Which node answered each request, with what, after how long, on which
+            # connection: what a failure is read from.
+            f"http {{\n  log_format upstreams '$msec $remote_addr \"$request\" $status up=$upstream_addr "
+            f"ustatus=$upstream_status t=$request_time uconnect=$upstream_connect_time uheader=$upstream_header_time';\n"
+            f"  access_log {folder}/logs/access.log upstreams;\n  client_body_temp_path {folder}/body;\n"
             f"  proxy_temp_path {folder}/proxy;\n  fastcgi_temp_path {folder}/proxy;\n  uwsgi_temp_path {folder}/proxy;\n"
             f"  scgi_temp_path {folder}/proxy;\n  include /etc/nginx/mime.types;\n  include {folder}/site.conf;\n}}\n"
         )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.spawn("lb", "nginx", [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"])
-        wait_for(lambda: self._port_open(ADDRESSES["lb"], 443), 20, "nginx listening")
+        wait_for(lambda: self._port_open(ADDRESSES["lb"], 443), 20, what="nginx listening")
 
     @property
     def lb_error_log(self) -> str:
@@ -239,10 +244,11 @@ class Cluster:
             return s.connect_ex((address, port)) == 0
 
     def start_web(self, host: str) -> Proc:
-        proc = self.spawn(host, host, [PY, "-m", "gunicorn", "agepartners.wsgi", "-b", f"{ADDRESSES[host]}:{WEB_PORT}",
-                                       "-w", "2", "--threads", "8", "--timeout", "55", "--graceful-timeout", "5",
-                                       "--no-control-socket"])
-        wait_for(lambda: self._port_open(ADDRESSES[host], WEB_PORT) or not proc.alive, 60, f"gunicorn on {host}")
+        # The operators' settings (deploy/gunicorn.conf.py, as the systemd unit runs it), sized
+        # through the environment file's variables.
+        proc = self.spawn(host, host, [PY, "-m", "gunicorn", "agepartners.wsgi", "--config", str(GUNICORN_CONF)],
+                          WEB_BIND=f"{ADDRESSES[host]}:{WEB_PORT}", WEB_WORKERS="2", WEB_THREADS="8")
+        wait_for(lambda: self._port_open(ADDRESSES[host], WEB_PORT) or not proc.alive, 60, what=f"gunicorn on {host}")
         assert proc.alive, proc.tail()
         return proc
 
@@ -250,7 +256,7 @@ class Cluster:
         proc = self.spawn(host, f"{host}-worker", [PY, "-m", "celery", "-A", "agepartners", "worker", "-l", "INFO",
                                                    "-n", f"{host}@%h", "--concurrency", "2", "--without-gossip"],
                           LOG_LEVEL="INFO")
-        wait_for(lambda: "ready." in proc.tail(400) or not proc.alive, 90, f"worker on {host}")
+        wait_for(lambda: "ready." in proc.tail(400) or not proc.alive, 90, what=f"worker on {host}")
         assert proc.alive, proc.tail()
         if beat:
             # The one beat, with its schedule sped up to every 2 s (faults/fastbeat.py).
@@ -289,6 +295,16 @@ class Cluster:
         self.start_worker("worker1", beat=True)
         self.start_worker("worker2", beat=False)
         self.start_lb()
+
+    def keep_logs(self, folder: Path) -> None:
+        """Copy every process's log, nginx's and PostgreSQL's out of the work folder (which
+        destroy() removes), for reading after a run."""
+        folder.mkdir(parents=True, exist_ok=True)
+        logs = [*self.workdir.glob("*.log"), *(self.workdir / "lb" / "logs").glob("*.log"), self.pg_dir / "postgres.log",
+                self.workdir / "seaweed" / "weed.log"]
+        for log in logs:
+            if log.exists():
+                shutil.copy(log, folder / (f"nginx-{log.name}" if log.parent.name == "logs" else log.name))
 
     def destroy(self) -> None:
         try:
