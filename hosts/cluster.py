@@ -16,18 +16,16 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from hosts.netns import SUBNET, Network
 from hosts.seaweed import SeaweedFS
+from testprocs import ROOT, Proc, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 ADDRESSES = {
     "services": f"{SUBNET}.2", "lb": f"{SUBNET}.5", "client": f"{SUBNET}.10",
@@ -44,49 +42,6 @@ def pg_bin() -> Path:
     if not found:
         raise RuntimeError("PostgreSQL's server binaries are missing (apt-get install postgresql)")
     return Path(found[-1]).parent
-
-
-def wait_for(predicate: Any, timeout: float, what: str, interval: float = 0.2) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s")
-
-
-class Proc:
-    """A process on one host, in a session of its own so a kill takes its children."""
-
-    def __init__(self, name: str, command: list[str], env: dict[str, str], logdir: Path) -> None:
-        self.name = name
-        self.log_path = logdir / f"{name}.log"
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-
-    @property
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def kill(self, sig: int = signal.SIGKILL, timeout: float = 20) -> None:
-        if self.alive:
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                pass
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
 
 
 class Cluster:
