@@ -12,35 +12,22 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from smtpsink import SMTPServer, Sink, free_port  # noqa: F401 (Sink, free_port: used by the tests)
+from testprocs import ROOT, Proc, wait_for  # noqa: F401 (wait_for: used by the tests)
 
-ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"{what} not met within {timeout:.0f}s")
 
 
 def port_open(port: int) -> bool:
@@ -132,43 +119,7 @@ class PrivatePostgres:
 # stopped and started again for an outage, its ``sink`` replaced per test.
 
 
-# --- The portal's processes ------------------------------------------------------------------
-
-
-class Proc:
-    """A subprocess in its own session, so a SIGKILL takes its children with it."""
-
-    def __init__(self, name: str, cmd: list[str], env: dict[str, str], logdir: Path) -> None:
-        self.name = name
-        self.log_path = logdir / f"{name}.log"
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    @property
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.alive:
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-        self.log.close()
-
-    def stop(self) -> None:
-        self.kill(signal.SIGTERM)
-
-    def tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+# --- The portal's processes (testprocs.Proc) -----------------------------------------------
 
 
 class Stack:

@@ -77,7 +77,7 @@ def main() -> int:
         two = round_of(cluster, cookie, "two hosts")
         cluster.procs["web2"].kill(signal.SIGTERM)
         web1 = f"{ADDRESSES['web1']}:{WEB_PORT}"
-        wait_for(lambda: all(client.get("/healthz").node == web1 for _ in range(4)), 30, "only web1 behind the load balancer")
+        wait_for(lambda: all(client.get("/healthz").node == web1 for _ in range(4)), 30, what="only web1 behind the load balancer")
         one = round_of(cluster, cookie, "one host")
         ratios = {path: round(two[path]["requests_per_second"] / max(one[path]["requests_per_second"], 0.1), 2)  # type: ignore[operator]
                   for path in PAGES}

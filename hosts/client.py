@@ -33,6 +33,16 @@ class _SourceHTTPS(urllib.request.HTTPSHandler):
         return self.do_open(http.client.HTTPSConnection, req, **extra)
 
 
+class CutOff(Exception):
+    """The answer's status and headers arrived, its body did not: the node that was sending
+    it died (nginx had already passed the headers on, so it could not try the other node)."""
+
+    def __init__(self, status: int, headers: dict[str, str]) -> None:
+        super().__init__(f"{status} answer cut off")
+        self.status = status
+        self.node = headers.get("X-Upstream", "").split(",")[-1].strip()
+
+
 @dataclass
 class Reply:
     status: int
@@ -78,7 +88,10 @@ class Client:
         request.add_header("Referer", self.base + path)
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
-                return Reply(response.status, response.read(), dict(response.headers))
+                try:
+                    return Reply(response.status, response.read(), dict(response.headers))
+                except http.client.IncompleteRead as error:
+                    raise CutOff(response.status, dict(response.headers)) from error
         except urllib.error.HTTPError as error:
             return Reply(error.code, error.read(), dict(error.headers or {}))
 

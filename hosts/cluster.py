@@ -16,18 +16,16 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from hosts.netns import SUBNET, Network
 from hosts.seaweed import SeaweedFS
+from testprocs import ROOT, Proc, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 ADDRESSES = {
     "services": f"{SUBNET}.2", "lb": f"{SUBNET}.5", "client": f"{SUBNET}.10",
@@ -35,6 +33,7 @@ ADDRESSES = {
 }
 PARTNER_ADDRESSES = [f"{SUBNET}.{100 + i}" for i in range(60)]
 WEB_PORT = 8000
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 SECRET_KEY = "hosts-harness-" + "s" * 60  # the same on every node (docs/deploy.md)
 
 
@@ -43,49 +42,6 @@ def pg_bin() -> Path:
     if not found:
         raise RuntimeError("PostgreSQL's server binaries are missing (apt-get install postgresql)")
     return Path(found[-1]).parent
-
-
-def wait_for(predicate: Any, timeout: float, what: str, interval: float = 0.2) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s")
-
-
-class Proc:
-    """A process on one host, in a session of its own so a kill takes its children."""
-
-    def __init__(self, name: str, command: list[str], env: dict[str, str], logdir: Path) -> None:
-        self.name = name
-        self.log_path = logdir / f"{name}.log"
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-
-    @property
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def kill(self, sig: int = signal.SIGKILL, timeout: float = 20) -> None:
-        if self.alive:
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                pass
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
 
 
 class Cluster:
@@ -216,13 +172,17 @@ class Cluster:
         (folder / "nginx.conf").write_text(
             f"user root;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/logs/error.log warn;\n"
             f"events {{ worker_connections 1024; }}\n"
-            f"http {{\n  access_log {folder}/logs/access.log;\n  client_body_temp_path {folder}/body;\n"
+            # Which node answered each request, with what, after how long, on which
+            # connection: what a failure is read from.
+            f"http {{\n  log_format upstreams '$msec $remote_addr \"$request\" $status up=$upstream_addr "
+            f"ustatus=$upstream_status t=$request_time uconnect=$upstream_connect_time uheader=$upstream_header_time';\n"
+            f"  access_log {folder}/logs/access.log upstreams;\n  client_body_temp_path {folder}/body;\n"
             f"  proxy_temp_path {folder}/proxy;\n  fastcgi_temp_path {folder}/proxy;\n  uwsgi_temp_path {folder}/proxy;\n"
             f"  scgi_temp_path {folder}/proxy;\n  include /etc/nginx/mime.types;\n  include {folder}/site.conf;\n}}\n"
         )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.spawn("lb", "nginx", [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"])
-        wait_for(lambda: self._port_open(ADDRESSES["lb"], 443), 20, "nginx listening")
+        wait_for(lambda: self._port_open(ADDRESSES["lb"], 443), 20, what="nginx listening")
 
     @property
     def lb_error_log(self) -> str:
@@ -239,10 +199,11 @@ class Cluster:
             return s.connect_ex((address, port)) == 0
 
     def start_web(self, host: str) -> Proc:
-        proc = self.spawn(host, host, [PY, "-m", "gunicorn", "agepartners.wsgi", "-b", f"{ADDRESSES[host]}:{WEB_PORT}",
-                                       "-w", "2", "--threads", "8", "--timeout", "55", "--graceful-timeout", "5",
-                                       "--no-control-socket"])
-        wait_for(lambda: self._port_open(ADDRESSES[host], WEB_PORT) or not proc.alive, 60, f"gunicorn on {host}")
+        # The operators' settings (deploy/gunicorn.conf.py, as the systemd unit runs it), sized
+        # through the environment file's variables.
+        proc = self.spawn(host, host, [PY, "-m", "gunicorn", "agepartners.wsgi", "--config", str(GUNICORN_CONF)],
+                          WEB_BIND=f"{ADDRESSES[host]}:{WEB_PORT}", WEB_WORKERS="2", WEB_THREADS="8")
+        wait_for(lambda: self._port_open(ADDRESSES[host], WEB_PORT) or not proc.alive, 60, what=f"gunicorn on {host}")
         assert proc.alive, proc.tail()
         return proc
 
@@ -250,7 +211,7 @@ class Cluster:
         proc = self.spawn(host, f"{host}-worker", [PY, "-m", "celery", "-A", "agepartners", "worker", "-l", "INFO",
                                                    "-n", f"{host}@%h", "--concurrency", "2", "--without-gossip"],
                           LOG_LEVEL="INFO")
-        wait_for(lambda: "ready." in proc.tail(400) or not proc.alive, 90, f"worker on {host}")
+        wait_for(lambda: "ready." in proc.tail(400) or not proc.alive, 90, what=f"worker on {host}")
         assert proc.alive, proc.tail()
         if beat:
             # The one beat, with its schedule sped up to every 2 s (faults/fastbeat.py).
@@ -289,6 +250,16 @@ class Cluster:
         self.start_worker("worker1", beat=True)
         self.start_worker("worker2", beat=False)
         self.start_lb()
+
+    def keep_logs(self, folder: Path) -> None:
+        """Copy every process's log, nginx's and PostgreSQL's out of the work folder (which
+        destroy() removes), for reading after a run."""
+        folder.mkdir(parents=True, exist_ok=True)
+        logs = [*self.workdir.glob("*.log"), *(self.workdir / "lb" / "logs").glob("*.log"), self.pg_dir / "postgres.log",
+                self.workdir / "seaweed" / "weed.log"]
+        for log in logs:
+            if log.exists():
+                shutil.copy(log, folder / (f"nginx-{log.name}" if log.parent.name == "logs" else log.name))
 
     def destroy(self) -> None:
         try:

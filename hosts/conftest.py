@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import types
+from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from hosts.cluster import Cluster
+from hosts.cluster import ROOT, Cluster
 
 QUICK = os.environ.get("HOSTS_QUICK", "") not in ("", "0")
 PARTNERS = int(os.environ.get("HOSTS_PARTNERS", "12" if QUICK else "50"))
@@ -22,7 +23,7 @@ LOAD_SECONDS = float(os.environ.get("HOSTS_LOAD_SECONDS", "15" if QUICK else "60
 
 
 @pytest.fixture(scope="session")
-def cluster() -> Iterator[Cluster]:
+def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
     try:
         from django.conf import settings
 
@@ -43,6 +44,11 @@ def cluster() -> Iterator[Cluster]:
         for proc in cluster.procs.values():
             if not proc.alive and proc.name not in ("web2",):
                 print(f"\n----- {proc.name} exited; last lines -----\n{proc.tail(30)}")
+        # The logs outlive the run when asked for (HOSTS_LOGS=folder) or when a check failed.
+        keep = os.environ.get("HOSTS_LOGS") or (request.session.testsfailed and str(ROOT / "var" / "hosts-logs"))
+        if keep:
+            cluster.keep_logs(Path(keep))
+            print(f"\nhosts: the nodes' logs are in {keep}")
         cluster.destroy()
 
 

@@ -11,10 +11,12 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from hosts.client import Client, Reply
 from hosts.cluster import ADDRESSES, Cluster, PARTNER_ADDRESSES, WEB_PORT, wait_for
 from hosts.conftest import LOAD_SECONDS, PARTNERS
-from hosts.load import run_load
+from hosts.load import CUT, run_load
 from hosts.seaweed import BUCKET
 
 WEB1 = f"{ADDRESSES['web1']}:{WEB_PORT}"
@@ -131,7 +133,7 @@ def test_deadline_reminders_go_out_once_with_two_workers_on_two_hosts(cluster, w
         task = Task.objects.create(work_group=group, title=f"Report for {user.email}", deadline=deadline)
         task.responsible_people.add(user)
     rows = OutgoingEmail.objects.filter(category="deadline_reminder")
-    wait_for(lambda: rows.filter(status="sent").count() >= len(people), 120, "reminders sent", interval=1)
+    wait_for(lambda: rows.filter(status="sent").count() >= len(people), 120, what="reminders sent", interval=1)
     time.sleep(8)  # four more rounds of the 2-second beat, on both workers
     reminders = Counter(str(m["To"]) for m in sink.messages)
     assert set(reminders) >= {u.email for u in people}
@@ -143,6 +145,8 @@ def test_deadline_reminders_go_out_once_with_two_workers_on_two_hosts(cluster, w
           f"tasks received per worker host {worked}")
 
 
+# A partner's loop that ended on an exception would quietly take its load out of the run.
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_killing_a_web_node_under_load_loses_no_acknowledged_write(cluster, world):
     partners = world.partners[:PARTNERS]
     clients = [client_for(cluster, 10 + i % 50) for i in range(len(partners))]
@@ -159,11 +163,18 @@ def test_killing_a_web_node_under_load_loses_no_acknowledged_write(cluster, worl
     assert result.events and not result.login_failures, result.login_failures[:5]
     lost = world.loadtest.verify(partners)
     assert not any(lost.values()), lost
-    # Only requests already inside web2 when it died may fail (nginx resends no POST that a
-    # node received); GETs are retried on web1, and nothing fails later.
-    failed = [e for e in result.events if e.status >= 500]
-    in_flight = [e for e in failed if e.method == "POST" and e.status == 502 and e.at <= kill + 1 and e.ended >= kill]
-    assert failed == in_flight, [(e, kill) for e in failed if e not in in_flight][:5]
+    # Only requests already inside web2 when it died may fail: a POST (nginx resends no POST
+    # that a node received), or an answer web2 was sending (nginx had passed its headers on).
+    # GETs that web2 had not answered are retried on web1, and nothing fails later.
+    failed = [e for e in result.events if e.status >= 500 or e.status == CUT]
+    in_flight = [e for e in failed if e.at <= kill + 1 and e.ended >= kill
+                 and ((e.method == "POST" and e.status == 502) or (e.status == CUT and e.node == WEB2))]
+    assert failed == in_flight, ([(e, kill) for e in failed if e not in in_flight][:5], cluster.lb_error_log[-3000:])
+    # Before the kill both nodes are up: no request needed a second try. (A GET that nginx
+    # retried on the other node hides a failed connection to a live node, the thing that
+    # turns into a 502 for a POST: an idle connection the node closed while nginx reused it.)
+    retried = [e for e in result.events if e.ended < kill and "," in e.upstreams]
+    assert not retried, (retried[:5], cluster.lb_error_log[-3000:])
     assert len(failed) <= len(partners)
     after = [e for e in result.events if e.at > kill + 1]
     assert after and all(e.node == WEB1 for e in after), Counter(e.node for e in after)
@@ -177,13 +188,13 @@ def test_killing_a_web_node_under_load_loses_no_acknowledged_write(cluster, worl
     reasons = sorted({re.sub(r"^.*?\*\d+ ", "", line).split(" while ")[0] for line in noticed})
     print(f"\nFIGURE kill: {len(partners)} partners x {LOAD_SECONDS:.0f} s, {len(result.events)} requests "
           f"({len(result.events) / LOAD_SECONDS:.1f}/s), statuses {dict(result.statuses)}, acknowledged writes {dict(writes)}, "
-          f"lost {lost}, failed in flight at the kill {len(failed)}, answered by web1 after the kill {len(after)}; "
+          f"lost {lost}, failed in flight at the kill {len(failed)} (cut off {sum(e.status == CUT for e in failed)}), answered by web1 after the kill {len(after)}; "
           f"nginx noticed: {reasons}")
 
     # Back in service: restarted, the node gets requests again (after fail_timeout).
     cluster.start_web("web2")
     probe = client_for(cluster, 60 - 1)
-    wait_for(lambda: probe.get("/healthz").node == WEB2, 30, "web2 back behind the load balancer", interval=0.5)
+    wait_for(lambda: probe.get("/healthz").node == WEB2, 30, what="web2 back behind the load balancer", interval=0.5)
 
 
 def test_a_stopped_object_store_is_a_clear_error_and_healthz_names_it(cluster, world):

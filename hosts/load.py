@@ -2,6 +2,7 @@
 remembering every acknowledged write (a redirect after the POST) and which node answered."""
 from __future__ import annotations
 
+import http.client
 import random
 import threading
 import time
@@ -10,7 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from hosts.client import Client
+from hosts.client import Client, CutOff
+
+# The status of an Event whose answer was cut off after its headers (hosts.client.CutOff).
+CUT = 0
 
 
 @dataclass
@@ -93,7 +97,11 @@ def partner_loop(partner: Any, client: Client, password: str, started: threading
                         partner.replies.append(word)
             result.add(Event(begun, method, path, reply.status, reply.node, reply.headers.get("X-Upstream", ""),
                              time.monotonic()))
-        except OSError as error:  # a connection the load balancer did not answer: a failure of the run
+        except CutOff as error:
+            result.add(Event(begun, method, path, CUT, error.node, "", time.monotonic()))
+        except (OSError, http.client.HTTPException) as error:
+            # A connection the load balancer did not answer (or answered with something that is
+            # not HTTP): a failure of the run, reported rather than ending this partner's loop.
             result.transport_errors.append(f"{type(error).__name__}: {error}")
 
 

@@ -8,11 +8,12 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from testprocs import Proc
 
 ACCESS_KEY = "agepartners"
 SECRET_KEY = "agepartners-test-secret"
@@ -41,7 +42,7 @@ class SeaweedFS:
     # master, master grpc, volume, volume grpc, filer, filer grpc, s3 grpc
     other_ports: list[int] = field(default_factory=list)
     prefix: list[str] = field(default_factory=list)  # e.g. ["ip", "netns", "exec", "svc"]
-    process: subprocess.Popen[bytes] | None = None
+    proc: Proc | None = None
 
     @classmethod
     def on_loopback(cls, workdir: Path) -> "SeaweedFS":
@@ -73,10 +74,7 @@ class SeaweedFS:
             "-s3", f"-s3.port={self.s3_port}", f"-s3.port.grpc={sg}", f"-s3.config={config}",
             "-s3.port.iceberg=0", "-s3.port.lance=0", f"-s3.localSocket={self.workdir / 's3.sock'}",
         ]
-        log = open(self.workdir / "weed.log", "ab")
-        self.process = subprocess.Popen(self.prefix + command, stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
-        log.close()
+        self.proc = Proc("weed", self.prefix + command, dict(os.environ), self.workdir)
         self.wait_ready(timeout)
         return self
 
@@ -96,8 +94,8 @@ class SeaweedFS:
         deadline = time.monotonic() + timeout
         last: Exception | None = None
         while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"weed exited ({self.process.returncode}); see {self.workdir / 'weed.log'}")
+            if self.proc is not None and not self.proc.alive:
+                raise RuntimeError(f"weed exited ({self.proc.process.returncode}); see {self.proc.log_path}")
             try:
                 s3 = self.client()
                 try:
@@ -114,13 +112,5 @@ class SeaweedFS:
         raise RuntimeError(f"SeaweedFS not ready after {timeout:.0f} s: {last}; see {self.workdir / 'weed.log'}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
+        if self.proc is not None:
+            self.proc.kill(signal.SIGTERM, timeout=5)  # SIGKILL after 5 s

@@ -70,9 +70,45 @@ def test_the_site_terminates_tls_and_tells_django_and_allauth():
     # Two nodes with passive health checks; a POST already sent is never sent again.
     assert len(re.findall(r"^\s*server \S+ max_fails=\d+ fail_timeout=\d+s;", text, re.M)) == 2
     assert re.search(r"proxy_next_upstream error timeout;", text) and "non_idempotent" not in text.replace("(no non_idempotent here)", "")
-    # gunicorn gives up on a request before nginx does.
+
+
+def gunicorn_settings(**environment: str) -> dict[str, object]:
+    """deploy/gunicorn.conf.py as gunicorn reads it: a Python file run with the node's environment."""
+    import os
+    from unittest import mock
+
+    namespace: dict[str, object] = {}
+    with mock.patch.dict(os.environ, environment):
+        exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)
+    return namespace
+
+
+def test_gunicorn_answers_before_nginx_gives_up_and_nginx_closes_idle_connections_first():
+    text = SITE.read_text()
+    settings = gunicorn_settings(WEB_BIND="10.0.0.11:8000", WEB_WORKERS="3", WEB_THREADS="8")
+    # A stuck request is ended by gunicorn, which answers, rather than cut off by nginx.
+    assert settings["timeout"] < int(re.search(r"proxy_read_timeout (\d+)s;", text)[1])
+    # An idle kept-alive connection is closed by nginx before gunicorn would close it: the
+    # other way round a POST written into a closing connection is a 502 from a live node
+    # (hosts/host_cluster.py saw it under load).
+    upstream = re.search(r"upstream agepartners_web \{(.*?)\}", text, re.S)[1]
+    assert re.search(r"^\s*keepalive \d+;", upstream, re.M)
+    nginx_idle = int(re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.M)[1])
+    assert settings["worker_class"] == "gthread" and settings["keepalive"] >= nginx_idle + 10
+    assert (settings["bind"], settings["workers"], settings["threads"]) == ("10.0.0.11:8000", 3, 8)
+
+
+def test_the_unit_and_the_multi_host_harness_run_gunicorn_with_the_same_settings_file():
+    from hosts.cluster import GUNICORN_CONF
+
     web = (DEPLOY / "systemd" / "agepartners-web.service").read_text()
-    assert int(re.search(r"--timeout (\d+)", web)[1]) < int(re.search(r"proxy_read_timeout (\d+)s;", text)[1])
+    assert "--config /srv/agepartners/app/deploy/gunicorn.conf.py" in web
+    assert GUNICORN_CONF == DEPLOY / "gunicorn.conf.py"
+    # Options on the command line would override the file: the unit passes none.
+    assert not re.search(r"--(?!config)[a-z-]+", web.split("ExecStart=", 1)[1].split("\nExecReload", 1)[0])
+    environment = (DEPLOY / "agepartners.env").read_text()
+    for name in ("WEB_BIND", "WEB_WORKERS", "WEB_THREADS"):
+        assert re.search(rf"^{name}=", environment, re.M), name
 
 
 def test_the_units_run_web_worker_and_one_beat_from_one_environment_file():
