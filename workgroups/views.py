@@ -68,9 +68,8 @@ def overdue_q(project_ids: set[int] | None = None) -> Q:
 
 def annotate_rows(tasks: Iterable[Task], user: AnyUser) -> None:
     """What the task rows show beside the task's own fields, without queries (relations are prefetched)."""
-    now = timezone.now()
-    # The status labels once per list (get_status_display builds the choices' dict per call).
-    status_labels = {value: str(label) for value, label in Task.Status.choices}
+    tasks = list(tasks)
+    annotate_status(tasks)
     for task in tasks:
         people = getattr(task, "responsible_people_rows", None)
         if people is None:  # a task of _tasks() (detail pages): prefetched under the relation's name
@@ -83,9 +82,17 @@ def annotate_rows(tasks: Iterable[Task], user: AnyUser) -> None:
         # loop with a filter per person.
         task.people_names = [person.get_full_name() or person.email for person in people]
         task.organisation_names = [organisation.name for organisation in organisations]
-        task.status_label = status_labels.get(task.status, task.status)
-        task.overdue = task.is_overdue(now)
         task.mine = permissions.is_responsible(user, people, organisations)
+
+
+def annotate_status(tasks: Iterable[Task]) -> None:
+    """Overdue or not, and the status label, of each task of a list."""
+    now = timezone.now()
+    # The labels once per list (get_status_display builds the choices' dict per call).
+    status_labels = {value: str(label) for value, label in Task.Status.choices}
+    for task in tasks:
+        task.overdue = task.is_overdue(now)
+        task.status_label = status_labels.get(task.status, task.status)
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
