@@ -73,6 +73,21 @@ def test_my_tasks_ignores_nonsense_filters(client, partner, make_task):
     assert "Bravo" in response.content.decode()
 
 
+def test_my_tasks_shows_25_tasks_a_page_and_the_rest_on_the_next(client, partner, make_task):
+    from workgroups.views import PAGE_SIZE
+
+    for i in range(PAGE_SIZE + 3):
+        make_task(today() + timedelta(days=i + 1), people=(partner,), title=f"Task number {i:02d}")
+    client.force_login(partner)
+    first = client.get("/en/workgroups/").content.decode()
+    second = client.get("/en/workgroups/?page=2").content.decode()
+
+    assert PAGE_SIZE == 25
+    assert first.count('data-task="') == 25 and "Task number 24" in first and "Task number 25" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    assert second.count('data-task="') == 3 and "Task number 27" in second and "Page 2 of 2" in second
+
+
 @pytest.mark.parametrize("count", [5, 50])
 def test_my_tasks_needs_a_fixed_number_of_queries(client, partner, coordinator, partner_organisation, make_task, count, django_assert_max_num_queries):
     for i in range(count):
