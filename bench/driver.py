@@ -301,7 +301,10 @@ def cmd_cpu(args: argparse.Namespace) -> None:
     rows = []
     sizes = []
     load_before = os.getloadavg()
+    only = {name.strip() for name in args.pages.split(",") if name.strip()}
     for target in plan["targets"]:
+        if only and target["name"] not in only:
+            continue
         reqs = _every_nth(target["requests"], args.sample)
         _warm(reqs)
         runs = [_in_process(path, cookie) for path, cookie in reqs]
@@ -331,6 +334,9 @@ def cmd_cpu(args: argparse.Namespace) -> None:
                     "cpu_ms": _spread([r["cpu_ms"] for r in runs]), "queries": _spread([r["queries"] for r in runs]),
                     "bytes": ceiling_size})
     print(f"  {'ceiling':<16} CPU median {rows[0]['cpu_ms']['median']:>6.1f} ms; {ceiling_size:,} bytes")
+    for row in rows[1:]:
+        if rows[0]["cpu_ms"].get("median"):
+            print(f"  {row['page']:<16} x {row['cpu_ms']['median'] / rows[0]['cpu_ms']['median']:.1f} ceiling")
     _write("cpu.json", {"rows": rows, "ceiling_bytes": ceiling_size, "sample": args.sample,
                         "loadavg_before": [round(x, 2) for x in load_before],
                         "loadavg_after": [round(x, 2) for x in os.getloadavg()]})
@@ -1071,6 +1077,7 @@ def main() -> None:
     p.add_argument("--sample", type=int, default=int(os.environ.get("BENCH_CPU_SAMPLE", "100")),
                    help="partners per page, the first of the load's (default 100)")
     p.add_argument("--profile", action="store_true")
+    p.add_argument("--pages", default="", help="only these pages (comma-separated names), for profiling one change")
     sub.add_parser("sweep")
     p = sub.add_parser("deliver")
     p.add_argument("--worker-pid", required=True)

@@ -109,9 +109,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         "no_answer": [p for p in participations if p.response == Participation.Response.NO_ANSWER],
         "mine": mine,
         "decisions": list(meeting.decisions.select_related("work_group", "owner", "responsible_organisation", "task")),
-        "tasks": list(
-            meeting.tasks.select_related("work_group").prefetch_related("responsible_people", "responsible_organisations")
-        ),
+        "tasks": _meeting_tasks(meeting, user),
         "photos": [a for a in attachments if a.is_photo],
         "documents": [a for a in attachments if not a.is_photo],
         "can_answer": can_answer,
@@ -127,6 +125,18 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
         "same_tz": meeting.local_starts_at.utcoffset() == timezone.localtime(meeting.starts_at).utcoffset()
         and meeting.local_ends_at.utcoffset() == timezone.localtime(meeting.ends_at).utcoffset(),
     }
+
+
+def _meeting_tasks(meeting: Meeting, user: Any) -> list[Any]:
+    """The tasks decided at the meeting, as the task lists build their rows: only the columns
+    shown, names and status labels worked out once (not per row in the template)."""
+    from workgroups.models import Task
+    from workgroups.views import annotate_rows, list_rows
+
+    # Not meeting.tasks: the related manager reads each row's (deferred) meeting_id back.
+    tasks = list(list_rows(Task.objects.filter(meeting=meeting)).order_by("deadline", "pk"))
+    annotate_rows(tasks, user)
+    return tasks
 
 
 def _answerable_meeting(request: HttpRequest, pk: int) -> Meeting:

@@ -78,6 +78,10 @@ class Task(models.Model):
     organisations: list[Organisation]
     overdue: bool
     mine: bool
+    people_names: list[str]
+    organisation_names: list[str]
+    status_label: str
+    group_url: str
 
     class Meta:
         ordering = ["deadline", "pk"]

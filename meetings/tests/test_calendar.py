@@ -104,3 +104,75 @@ def test_a_calendar_program_polling_an_unchanged_feed_gets_304_and_the_new_feed_
     Participation.objects.create(meeting=meeting, user=partner, response="not_attending")
     declined = client.get(f"/calendar/{token}.ics", HTTP_IF_NONE_MATCH=changed["ETag"])
     assert declined.status_code == 200 and icalendar.Calendar.from_ical(declined.content).walk("VEVENT") == []
+
+
+def _icalendar_feed(person, now):
+    """The feed as icalendar itself writes it: an Event per task and ``Calendar.to_ical()``
+    (what personal_feed did before it wrote the task events' lines itself)."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+    from icalendar import Event
+
+    from meetings import calendar
+
+    with translation.override(person.language):
+        cal = calendar._calendar(_("agepartners: %(name)s") % {"name": person.full_name})
+        meetings = list(calendar.feed_meetings(person.user))
+        for meeting in meetings:
+            cal.add_component(calendar.meeting_event(meeting, language=person.language, stamp=now))
+        for task in calendar.feed_tasks(person.user).select_related("work_group__project"):
+            event = Event()
+            event.add("uid", f"task-{task.pk}@{calendar._uid_host()}")
+            event.add("dtstamp", now)
+            event.add("dtstart", task.deadline)
+            event.add("dtend", task.deadline + timedelta(days=1))
+            event.add("summary", _("Deadline: %(title)s") % {"title": task.title})
+            event.add("description", f"{task.work_group.project.title} – {task.work_group.name}")
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    first = min(m.local_starts_at for m in meetings).date() - timedelta(days=1)
+    last = max(m.local_ends_at for m in meetings).date() + timedelta(days=2)
+    cal.add_missing_timezones(first_date=first, last_date=last)
+    return cal.to_ical()
+
+
+def test_the_feed_is_byte_for_byte_what_icalendar_writes(project, partner, partner_organisation):
+    """personal_feed writes the task events' lines itself and folds only long lines (the
+    feed's time went into icalendar's per-property machinery): the bytes must not differ,
+    escaping (commas, semicolons, backslashes), non-ASCII text and folding included."""
+    from meetings.calendar import personal_feed
+    from workgroups.models import Task, WorkGroup
+
+    make_meeting(project, title="Partnertreffen in Magdeburg; Tag 1, Führung", description="Ab 9 Uhr\nim Rathaus, Raum 2")
+    make_meeting(project, title="Kurz", starts_at=timezone.now() + timedelta(days=200))
+    group = WorkGroup.objects.create(project=project, name="Öffentlichkeitsarbeit, Presse; Web")
+    for days, title in [(3, "Fragebogen senden"), (40, "Ein sehr langer Aufgabentitel, der über fünfundsiebzig Bytes hinausgeht: ä ö ü ß € \\ Ende"), (-10, "Überfällig")]:
+        task = Task.objects.create(work_group=group, title=title, deadline=timezone.localdate() + timedelta(days=days))
+        task.responsible_people.add(partner)
+    Task.objects.create(work_group=group, title="Unserer Organisation", deadline=timezone.localdate()).responsible_organisations.add(partner_organisation)
+    now = timezone.now()
+    person = partner.person
+
+    ours = personal_feed(person, now=now)
+    assert ours == _icalendar_feed(person, now)
+    assert len(icalendar.Calendar.from_ical(ours).walk("VEVENT")) == 6
+    assert max(len(line) for line in ours.split(b"\r\n")) <= 75  # long lines folded
+
+
+def test_the_feed_leaves_out_what_ended_more_than_half_a_year_ago(client, project, partner):
+    from meetings.calendar import FEED_PAST_DAYS
+    from workgroups.models import Task, WorkGroup
+
+    now = timezone.now()
+    make_meeting(project, title="Kick-off long ago", starts_at=now - timedelta(days=FEED_PAST_DAYS + 5))
+    make_meeting(project, title="Last spring's meeting", starts_at=now - timedelta(days=FEED_PAST_DAYS - 5))
+    make_meeting(project, title="Next meeting")
+    group = WorkGroup.objects.create(project=project, name="Skills analysis")
+    today = timezone.localdate()
+    for days, title in [(-FEED_PAST_DAYS - 5, "Forgotten task"), (-FEED_PAST_DAYS + 5, "Late task"), (5, "Task ahead")]:
+        Task.objects.create(work_group=group, title=title, deadline=today + timedelta(days=days)).responsible_people.add(partner)
+
+    events = icalendar.Calendar.from_ical(_feed(client, partner.person.calendar_token).content).walk("VEVENT")
+    assert sorted(str(e["SUMMARY"]) for e in events) == [
+        "Frist: Late task", "Frist: Task ahead", "Last spring's meeting", "Next meeting",
+    ]

@@ -73,6 +73,21 @@ def test_my_tasks_ignores_nonsense_filters(client, partner, make_task):
     assert "Bravo" in response.content.decode()
 
 
+def test_my_tasks_shows_25_tasks_a_page_and_the_rest_on_the_next(client, partner, make_task):
+    from workgroups.views import PAGE_SIZE
+
+    for i in range(PAGE_SIZE + 3):
+        make_task(today() + timedelta(days=i + 1), people=(partner,), title=f"Task number {i:02d}")
+    client.force_login(partner)
+    first = client.get("/en/workgroups/").content.decode()
+    second = client.get("/en/workgroups/?page=2").content.decode()
+
+    assert PAGE_SIZE == 25
+    assert first.count('data-task="') == 25 and "Task number 24" in first and "Task number 25" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    assert second.count('data-task="') == 3 and "Task number 27" in second and "Page 2 of 2" in second
+
+
 @pytest.mark.parametrize("count", [5, 50])
 def test_my_tasks_needs_a_fixed_number_of_queries(client, partner, coordinator, partner_organisation, make_task, count, django_assert_max_num_queries):
     for i in range(count):
@@ -261,9 +276,10 @@ def test_the_dashboard_panel_lists_my_open_tasks_with_few_queries(rf, partner, m
     make_task(today(), people=(partner,), title="Closed one", status=Task.Status.DONE)
     request = rf.get("/en/dashboard/")
     request.user = partner
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         result = panel(request)
     tasks = result["tasks"]
     assert "Closed one" not in [t.title for t in tasks]
     assert tasks[0].title == "Panel task 0" and tasks[0].overdue
+    assert all(t.mine for t in tasks)  # each one offers "Mark done"
     assert result["more"] == max(0, count - 8)
