@@ -73,6 +73,8 @@ export CELERY_BROKER_URL="redis://127.0.0.1:6379/${REDIS_DB}"
 export CACHE_URL="redis://127.0.0.1:6379/${REDIS_DB}"
 export EMAIL_URL="smtp://127.0.0.1:${SMTP_PORT}"
 export LOG_LEVEL=WARNING
+# No beat or worker runs while pages are loaded (driver.py prepare writes their heartbeats).
+export HEALTHZ_BEAT_MAX_AGE=86400 HEALTHZ_WORKER_MAX_AGE=86400
 export BENCH_CACHE="${BENCH_CACHE:-dummy}"
 export BENCH_BASE_URL="http://127.0.0.1:${PORT}"
 export BENCH_WORK_DIR="$WORK"

@@ -30,29 +30,33 @@ def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def _subscriptions(request: HttpRequest) -> list[dict[str, Any]]:
-    """The reader's projects with their email choice, for the opt-in toggles (two queries)."""
-    user = request.user
-    if not user.is_authenticated:
+def _subscriptions(request: HttpRequest, own: list[Project]) -> list[dict[str, Any]]:
+    """The reader's projects with their email choice, for the opt-in toggles (one query)."""
+    if not own:
         return []
-    projects = list(
-        Project.objects.filter(pk__in=permissions.member_project_ids(user)).order_by("title").only("pk", "slug", "title")
-    )
-    if not projects:
-        return []
-    chosen = set(NewsSubscription.objects.filter(user=user).values_list("project_id", flat=True))
-    return [{"project": p, "subscribed": p.pk in chosen} for p in projects]
+    chosen = set(NewsSubscription.objects.filter(user=request.user).values_list("project_id", flat=True))
+    return [{"project": p, "subscribed": p.pk in chosen} for p in own]
 
 
 def _listing(request: HttpRequest, qs: QuerySet[Article], template: str, extra: dict[str, Any]) -> HttpResponse:
     lang = _language()
     readable = selectors.readable(request.user)
-    projects = Project.objects.filter(pk__in=readable.values("project_id")).order_by("title").only("pk", "slug", "title")
+    # The filter offers the reader's own partnerships, not every project with public news:
+    # that list grows with the portal (a thousand partnerships at BENCH_SCALE=10), the
+    # reader's does not. Any readable project can still be chosen by its link (?project=).
+    projects = list(
+        Project.objects.filter(pk__in=permissions.member_project_ids(request.user)).order_by("title").only("pk", "slug", "title")
+    ) if request.user.is_authenticated else []
     project_slug = request.GET.get("project", "")
     current_project = None
     if project_slug:
-        current_project = next((p for p in projects if p.slug == project_slug), None)
-        qs = qs.filter(project__slug=project_slug) if current_project else qs.none()
+        current_project = next((p for p in projects if p.slug == project_slug), None) or (
+            Project.objects.filter(slug=project_slug, pk__in=readable.values("project_id")).only("pk", "slug", "title").first()
+        )
+        qs = qs.filter(project=current_project) if current_project else qs.none()
+    own = list(projects)
+    if current_project and current_project not in projects:
+        projects.append(current_project)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,7 +67,7 @@ def _listing(request: HttpRequest, qs: QuerySet[Article], template: str, extra: 
         "current_project": current_project,
         "project_slug": project_slug,
         "querystring": query.urlencode(),
-        "subscriptions": _subscriptions(request),
+        "subscriptions": _subscriptions(request, own),
         **extra,
     }
     return render(request, template, context)

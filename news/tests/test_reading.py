@@ -152,3 +152,19 @@ def test_latest_public_gives_a_projects_public_news_newest_first_in_one_query(ma
         articles = latest_public(project)
         assert [a.project.slug for a in articles] == ["age", "age"]
     assert articles == [new, old]
+
+
+def test_the_project_filter_offers_the_readers_own_partnerships(client, make_article, partner, other_project):
+    # Public news of every partnership is readable, but a filter listing them all would grow
+    # with the portal; the reader chooses among their own, or follows a project's link.
+    other_project.is_public = True
+    other_project.save()
+    make_article(title_lv="AGE ziņa")
+    make_article(project=other_project, title_lv="Tartu ziņa")
+    client.force_login(partner)
+    html = client.get("/lv/news/").content.decode()
+    assert f'<option value="{other_project.slug}"' not in html
+    assert "Tartu ziņa" in html and "AGE ziņa" in html
+    html = client.get(f"/lv/news/?project={other_project.slug}").content.decode()
+    assert f'<option value="{other_project.slug}" selected' in html
+    assert "Tartu ziņa" in html and "AGE ziņa" not in html
