@@ -32,9 +32,10 @@ def _language() -> str:
 
 def _subscriptions(request: HttpRequest, own: list[Project]) -> list[dict[str, Any]]:
     """The reader's projects with their email choice, for the opt-in toggles (one query)."""
-    if not own:
+    user = request.user
+    if not own or not user.is_authenticated:
         return []
-    chosen = set(NewsSubscription.objects.filter(user=request.user).values_list("project_id", flat=True))
+    chosen = set(NewsSubscription.objects.filter(user=user).values_list("project_id", flat=True))
     return [{"project": p, "subscribed": p.pk in chosen} for p in own]
 
 
