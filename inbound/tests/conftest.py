@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from imapclient import IMAPClient
 
+from communication import discussions
 from conftest import free_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -221,3 +222,11 @@ def dovecot(_dovecot: Dovecot, settings: Any) -> Iterator[Dovecot]:
     settings.INBOUND_EMAIL_URL = server.url
     settings.INBOUND_EMAIL_ADDRESS = "partners@portal.example"
     yield server
+
+
+@pytest.fixture
+def thread(project, coordinator, partner, settings):
+    settings.INBOUND_EMAIL_ADDRESS = "partners@portal.example"
+    thread = discussions.start_thread(project, coordinator, "Questionnaire", "Please look at the draft.")
+    discussions.set_following(thread, partner, True)
+    return thread

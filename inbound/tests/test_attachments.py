@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 
-from communication import discussions
 from communication.models import Document, Post
 from inbound.models import InboundMessage
 from inbound.tests.test_inbound import _address, _poll, _replies
@@ -60,14 +59,6 @@ def with_files(sender: str, to: str, text: str, files: list[tuple[str, str, byte
         f"Content-Type: multipart/mixed; boundary=\"{mixed}\"\r\n\r\n"
     )
     return (headers + "".join(parts)).encode("utf-8")
-
-
-@pytest.fixture
-def thread(project, coordinator, partner, settings):
-    settings.INBOUND_EMAIL_ADDRESS = "partners@portal.example"
-    thread = discussions.start_thread(project, coordinator, "Questionnaire", "Please look at the draft.")
-    discussions.set_following(thread, partner, True)
-    return thread
 
 
 def test_an_attachment_becomes_a_document_of_the_project_shown_with_the_post(

@@ -11,7 +11,7 @@ from inbound.mailbox import FAILED_FOLDER, ImapMailbox
 from inbound.models import InboundAttempt, InboundMessage
 from inbound.tasks import poll_inbound
 from inbound.tests import messages
-from inbound.tests.test_inbound import _address, _replies, thread  # noqa: F401 (the fixture)
+from inbound.tests.test_inbound import _address, _replies
 from outbox import replies
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -31,14 +31,6 @@ def _poll(dovecot, count: int) -> list[InboundMessage]:
     return list(InboundMessage.objects.order_by("pk"))
 
 
-@pytest.fixture
-def thread(project, coordinator, partner, settings):
-    settings.INBOUND_EMAIL_ADDRESS = "partners@portal.example"
-    thread = discussions.start_thread(project, coordinator, "Questionnaire", "Please look at the draft.")
-    discussions.set_following(thread, partner, True)
-    return thread
-
-
 def _address(kind: str, object_id: int, user) -> str:
     return f"partners+{replies.token(kind, object_id, user.pk)}@portal.example"
 

@@ -15,7 +15,7 @@ from inbound.models import InboundMessage
 from inbound.tasks import poll_inbound
 from inbound.tests import messages
 from inbound.tests.conftest import PASSWORD
-from inbound.tests.test_inbound import _address, _replies, thread  # noqa: F401 (the fixture)
+from inbound.tests.test_inbound import _address, _replies
 from outbox import replies
 
 
