@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from conftest import PASSWORD, body_html, body_text, wait_until
 from outbox import services as outbox
 from outbox.models import OutgoingEmail
+from projects.models import Person
 from workgroups.models import DeadlineReminder
 from workgroups.reminders import sweep
 from workgroups.tests.conftest import at
@@ -190,7 +191,9 @@ def test_a_task_assigned_to_an_organisation_reaches_its_contact_people(
 def test_the_beat_task_runs_the_sweep_on_the_worker(partner, make_task, smtp_server, celery_worker):
     from workgroups.tasks import sweep_deadline_reminders
 
-    # Due tomorrow where the project lives: some reminder occasion has certainly come.
+    # Due tomorrow, reminded at midnight: the day-before occasion has come at any hour of the run.
+    Person.objects.filter(user=partner).update(reminder_hour=0)
+    partner.person.refresh_from_db()
     tomorrow = timezone.localdate(timezone=partner.person.tz) + timedelta(days=1)
     make_task(tomorrow, people=(partner,), title="Translate the questionnaire")
 
