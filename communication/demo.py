@@ -5,7 +5,7 @@ Recorded as history (no emails go out); idempotent by project and title.
 """
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -209,10 +209,10 @@ def seed(ctx: Any) -> None:
         seed_date, at, tz = spec["when"]
         thread = discussions.start_thread(
             project, users[spec["author"]], spec["title"], moved(spec["body"], "en", ctx.offset),
-            work_group=work_group if spec["work_group"] else None, at=ctx.moment(seed_date, at, tz), notify=False,
+            work_group=work_group if spec["work_group"] else None, at=ctx.moment(datetime.combine(seed_date, at), tz), notify=False,
         )
         for author, day, at_time, reply_tz, text in spec["replies"]:
-            discussions.reply(thread, users[author], moved(text, "en", ctx.offset), at=ctx.moment(day, at_time, reply_tz), notify=False)
+            discussions.reply(thread, users[author], moved(text, "en", ctx.offset), at=ctx.moment(datetime.combine(day, at_time), reply_tz), notify=False)
         discussions.set_pinned(thread, spec["pinned"])
         discussions.set_closed(thread, spec["closed"])
 
@@ -224,7 +224,7 @@ def seed(ctx: Any) -> None:
             text = moved(text, "en", ctx.offset)
             content = simple_pdf(text) if kind == "pdf" else text.encode("utf-8")
             upload = SimpleUploadedFile(file_name, content)
-            when = ctx.moment(day, at_time, tz)
+            when = ctx.moment(datetime.combine(day, at_time), tz)
             if document is None:
                 document = documents.add_document(
                     project, users[author], title=spec["title"], upload=upload, description=moved(spec["description"], "en", ctx.offset),
