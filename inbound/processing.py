@@ -164,6 +164,9 @@ def process(message: EmailMessage) -> Outcome:
     if sender.lower() != user.email.lower():
         return Outcome(Status.FAILED, f"sent by {sender}, not by the person the reply address belongs to", **base)
     base["user"] = user
+    if target.kind == replies.DIGEST:
+        return Outcome(Status.FAILED, "a reply to a digest of several tasks: which task is meant is unclear",
+                       explain="digest", **base)
     if target.kind == replies.MEETING:
         return _meeting(message, user, target.object_id, base)
     text = new_text(body_text(message))

@@ -32,6 +32,8 @@ EXPLANATIONS = {
     "forbidden": _("You can no longer write in this project, so your email was not added."),
     "started": _("The meeting has started or was cancelled, so answers can no longer change."),
     "calendar": _("To answer a meeting invitation by email, use the Accept, Tentative or Decline buttons of your calendar program, or answer on the meeting page."),
+    "digest": _("This email listed several tasks, so the portal cannot tell which one your answer is about. "
+                "Please use the “Reply to comment” link beside a task, or comment on the task's page in the portal."),
     "generic": _("Your email could not be added to the portal. Please write in the portal instead."),
 }
 

@@ -17,12 +17,15 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 THREAD = "d"  # a discussion thread
 TASK = "t"
 MEETING = "m"
-KINDS = (THREAD, TASK, MEETING)
+# A digest listing several tasks, bound to its reader (object id = user id): a reply to it
+# cannot tell which task is meant, so it is answered with an explanation, never posted.
+DIGEST = "g"
+KINDS = (THREAD, TASK, MEETING, DIGEST)
 
 _SALT = "agepartners.outbox.replies"
 # 96 bits of the HMAC: short enough for an address (local parts stop at 64 characters).
 _MAC_LENGTH = 24
-_TOKEN = re.compile(r"^([dtm])(\d{1,12})-(\d{1,12})-([0-9a-f]{%d})$" % _MAC_LENGTH)
+_TOKEN = re.compile(r"^([dtmg])(\d{1,12})-(\d{1,12})-([0-9a-f]{%d})$" % _MAC_LENGTH)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,11 @@ class TaskAdmin(ProjectScopedAdmin):
             TaskEvent.objects.create(task=obj, author=user, kind=TaskEvent.Kind.DEADLINE,
                                      old_value=old.isoformat() if old else "", new_value=obj.deadline.isoformat())
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The responsible people are saved here, after save_model: now the new ones are known.
+        services.notify_assignments(form.instance, by=admin_user(request))
+
     @admin.action(description=_("Mark the selected tasks done"))
     def mark_done(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
         changed = sum(

@@ -1,7 +1,8 @@
 """Operations on tasks that change several rows at once (the task and its history).
 
 Views, the admin, ``seed_demo`` and the tests all go through these functions, so every
-change leaves a line in the task's history.
+change leaves a line in the task's history and the people concerned hear of assignments
+and comments by email.
 """
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from outbox import replies
+from outbox.models import OutgoingEmail
+from outbox.services import queue_for_user
+from projects import permissions
 from workgroups.models import Task, TaskEvent, WorkGroup
 
 # Fields a manager edits; status has its own path so that it always leaves history.
@@ -39,6 +45,7 @@ def create_task(
     task.responsible_people.set(list(responsible_people))
     task.responsible_organisations.set(list(responsible_organisations))
     TaskEvent.objects.create(task=task, author=by, kind=TaskEvent.Kind.CREATED, new_value=status)
+    notify_assignments(task, by=by)
     return task
 
 
@@ -79,6 +86,7 @@ def update_task(
         )
     if edited:
         TaskEvent.objects.create(task=task, author=by, kind=TaskEvent.Kind.EDITED)
+    notify_assignments(task, by=by)
     return task
 
 
@@ -104,8 +112,44 @@ def change_status(task: Task, status: str, *, by: Any = None, comment: str = "")
     return True
 
 
+@transaction.atomic
 def add_comment(task: Task, text: str, *, by: Any = None) -> TaskEvent:
     text = text.strip()
     if not text:
         raise ValueError("empty comment")
-    return TaskEvent.objects.create(task=task, author=by, kind=TaskEvent.Kind.COMMENT, text=text)
+    event = TaskEvent.objects.create(task=task, author=by, kind=TaskEvent.Kind.COMMENT, text=text)
+    # The responsible people and whoever wrote on the task before hear of it; not the author.
+    ids = set(task.responsible_people.values_list("pk", flat=True))
+    ids |= set(task.events.exclude(text="").values_list("author_id", flat=True))
+    for user in get_user_model().objects.filter(pk__in=ids - {event.author_id}, is_active=True).select_related("person"):
+        _email(task, user, key=f"workgroups:comment:{event.pk}:{user.pk}", template="task_comment", event=event)
+    return event
+
+
+def notify_assignments(task: Task, *, by: Any = None) -> None:
+    """Email each person newly made responsible, except one who assigned themselves.
+
+    The outbox key names the assignment (the row linking person and task), so saving the
+    task again sends nothing, while a person removed and assigned again is told again.
+    Called after the responsible people are saved (the services here, the admin)."""
+    if not task.is_active:
+        return
+    links = Task.responsible_people.through.objects.filter(task=task, user__is_active=True).select_related("user__person")
+    keys = {link.pk: f"workgroups:assigned:{link.pk}" for link in links}
+    sent = set(OutgoingEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    for link in links:
+        if keys[link.pk] not in sent and (by is None or link.user_id != by.pk):
+            _email(task, link.user, key=keys[link.pk], template="task_assigned", by=by)
+
+
+def _email(task: Task, user: Any, *, key: str, template: str, **context: Any) -> None:
+    """One task email, to a person who can still see the task; answerable (the answer
+    becomes their comment) only if they may comment."""
+    if not permissions.is_member(user, task.work_group.project_id):
+        return
+    can_comment = permissions.can_update_task(user, task)
+    queue_for_user(
+        user, key=key, category=f"workgroups.{template}", template=f"workgroups/emails/{template}",
+        context={"task": task, "project": task.work_group.project, **context}, project=task.work_group.project,
+        reply_to=replies.reply_address(replies.TASK, task.pk, user.pk) if can_comment else None,
+    )

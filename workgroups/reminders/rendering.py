@@ -44,6 +44,7 @@ class Line(TypedDict):
     escalation: bool
     contact: bool
     responsible_names: str
+    reply_address: str  # this task's own reply address for the reader ("" when answers are off)
 
 
 class Group(TypedDict):
@@ -143,6 +144,7 @@ class Formats:
             "sentence": self.sentence(language, overdue, days, task.deadline, until), "status": self.status(language, task),
             "overdue": overdue, "escalation": escalation, "contact": item.role == DeadlineReminder.Role.CONTACT,
             "responsible_names": (self.names.get(task.pk) or "–") if escalation else "",
+            "reply_address": replies.reply_address(replies.TASK, task.pk, item.user.pk) or "",
         }
 
 
@@ -171,11 +173,15 @@ def digest(user: Any, items: list[Planned], formats_: Formats) -> Draft:
         groups = digest_groups(language, items, zone(time_zone), formats_)
         profile_url = formats_.profile_url(language)
     lines = [line for group in groups for line in group["lines"]]
-    # Only a reminder about one task can be answered: a reply to a list could mean any.
+    # A reply to a list of tasks could mean any of them: each line has its own reply
+    # address, and the digest's own (replies.DIGEST) earns an explanation, not a comment.
     tasks = {item.task.pk for item in items}
-    reply_to = replies.reply_address(replies.TASK, tasks.pop(), user.pk) if len(tasks) == 1 else None
+    several = len(tasks) > 1
+    kind, object_id = (replies.DIGEST, user.pk) if several else (replies.TASK, tasks.pop())
+    reply_to = replies.reply_address(kind, object_id, user.pk)
     context = {
         "reply_to": reply_to,
+        "several_tasks": several,
         "recipient": user,
         "groups": groups,
         "profile_url": profile_url,

@@ -185,6 +185,8 @@ def test_every_reminder_email_says_what_the_golden_copy_says(
     project, coordinator, partner, observer, organisation, partner_organisation
 ):
     _build(project, coordinator, partner, observer, organisation, partner_organisation)
+    # Building the tasks emailed their assignments: not reminders (test_task_emails.py).
+    OutgoingEmail.objects.filter(category="workgroups.task_assigned").delete()
     _run_sweeps()
     emails = list(OutgoingEmail.objects.order_by("category", "to_email"))
     produced = {_name(e): _digest(e) for e in emails}
