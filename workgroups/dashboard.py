@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from projects import permissions
 from workgroups.models import Task
-from workgroups.views import annotate_status, list_rows
+from workgroups.views import TaskUrls, annotate_status, list_rows
 
 LIMIT = 8
 
@@ -16,13 +16,14 @@ def panel(request: HttpRequest) -> dict | None:
     if not user.is_authenticated:
         return None
     mine = Task.objects.filter(permissions.my_tasks_q(user)).values("pk")
-    # The panel names nobody responsible, so without the lists' two prefetches of people and
-    # organisations.
-    qs = list_rows(Task.objects.filter(pk__in=mine, status__in=Task.ACTIVE)).prefetch_related(None).order_by("deadline", "pk")
+    # The panel names nobody responsible: no annotate_rows (its two queries of names).
+    qs = list_rows(Task.objects.filter(pk__in=mine, status__in=Task.ACTIVE)).order_by("deadline", "pk")
     # The total comes with the rows (a window count), so 5 or 500 tasks cost the same queries.
     tasks = list(qs.annotate(total=Window(Count("pk")))[:LIMIT])
     more = tasks[0].total - len(tasks) if tasks else 0
     annotate_status(tasks)
+    task_urls = TaskUrls()
     for task in tasks:
+        task.url, task.status_url = task_urls.of(task)
         task.mine = True  # my_tasks_q chose them: the user or their organisation is responsible
     return {"tasks": tasks, "more": more}

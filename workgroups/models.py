@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,9 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.models import Organisation, Project
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import _User
 
 
 class WorkGroup(models.Model):
@@ -74,14 +70,16 @@ class Task(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Not columns: what workgroups.views.annotate_rows sets on the tasks of a list.
-    people: list[_User]
-    organisations: list[Organisation]
     overdue: bool
     mine: bool
     people_names: list[str]
     organisation_names: list[str]
+    responsible_names: str
     status_label: str
     group_url: str
+    project_label: str
+    url: str
+    status_url: str
 
     class Meta:
         ordering = ["deadline", "pk"]
