@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import zoneinfo
 from collections.abc import Callable
 
@@ -15,17 +16,12 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        tz_name = None
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            tz_name = user.person.time_zone
+        tz_name = user.person.time_zone if user is not None and user.is_authenticated else ""
+        timezone.deactivate()  # the server's zone unless the person's own is a valid one
         if tz_name:
-            try:
+            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.activate(zoneinfo.ZoneInfo(tz_name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
         return self.get_response(request)
 
 

@@ -13,15 +13,13 @@ from agepartners.celery import app as celery_app
 from agepartners.i18n import language_of
 
 
-# One broker connection per address for the process, as Django keeps the database's: a new
-# connection per check cost most of /healthz (redis-py reads its own package metadata for
-# each, kombu sets up a channel, seven commands go back and forth).
+# One broker connection per address for the process, as Django keeps the database's: a new one
+# per check was most of /healthz's CPU (redis-py reads its package metadata for each one).
 _broker_connections: dict[str, Connection] = {}
 
 
 def _broker_ok() -> bool:
-    """The broker answers now: a PING over the process's connection (the filesystem broker of
-    the embedded default has no server to ask; it is there once connected)."""
+    """The broker answers now: a PING over the process's connection (the filesystem one has no server)."""
     try:
         url = celery_app.conf.broker_write_url or celery_app.conf.broker_url
         conn = _broker_connections.get(url) or _broker_connections.setdefault(url, celery_app.connection_for_write())

@@ -26,7 +26,7 @@ from news import dashboard as news_dashboard
 from news import selectors as news_selectors
 from projects import permissions, services
 from projects.forms import AcceptInvitationForm, ProfileForm
-from projects.models import LONG_TEXTS, Membership, Person, Project, country_name
+from projects.models import Membership, Person, Project, country_name
 from workgroups import dashboard as workgroups_dashboard
 
 LATEST_NEWS = 5
@@ -107,7 +107,8 @@ def partner_directory(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = permissions.project_roles(request.user)  # cached for the request: no second query
-    projects = list(permissions.member_projects(request.user).defer(*LONG_TEXTS))
+    # Only what the list shows (not the funding details, nor the six-language texts).
+    projects = list(permissions.member_projects(request.user).only("title", "slug", "start_date", "end_date"))
     for project in projects:
         project.my_role = Membership.Role(roles[project.pk]).label if project.pk in roles else None
         project.i_coordinate = permissions.is_coordinator(request.user, project)

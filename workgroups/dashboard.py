@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from projects import permissions
 from workgroups.models import Task
-from workgroups.views import TaskUrls, annotate_status, list_rows
+from workgroups.views import annotate_status, link_rows, list_rows
 
 LIMIT = 8
 
@@ -22,8 +22,7 @@ def panel(request: HttpRequest) -> dict | None:
     tasks = list(qs.annotate(total=Window(Count("pk")))[:LIMIT])
     more = tasks[0].total - len(tasks) if tasks else 0
     annotate_status(tasks)
-    task_urls = TaskUrls()
+    link_rows(tasks)
     for task in tasks:
-        task.url, task.status_url = task_urls.of(task)
         task.mine = True  # my_tasks_q chose them: the user or their organisation is responsible
     return {"tasks": tasks, "more": more}

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # Tasks per page of "my tasks". 25, not 50: rendering a row is most of the page's CPU
 # (issue 13: a first visit within 15 ms), and 25 deadlines are more than a person takes in.
 PAGE_SIZE = 25
+DUE_DAYS = {"week": 7, "month": 30}  # the "due within" filters of my tasks
 
 
 def _tasks() -> QuerySet[Task]:
@@ -101,16 +102,13 @@ def annotate_status(tasks: Iterable[Task]) -> None:
         task.status_label = status_labels.get(task.status, task.status)
 
 
-class TaskUrls:
-    """A list's links to its tasks and their status forms: reversed once per list, not per row
-    (a reverse costs as much as the rest of a row's cells)."""
-
-    def __init__(self) -> None:
-        self.prefix = reverse("workgroups:task", args=[0]).removesuffix("0/")
-
-    def of(self, task: Task) -> tuple[str, str]:
-        url = f"{self.prefix}{task.pk}/"
-        return url, f"{url}status/"
+def link_rows(tasks: Iterable[Task]) -> None:
+    """Each row's links to its task and its status form, from one reverse per list (a reverse
+    per row costs as much as the rest of the row's cells)."""
+    prefix = reverse("workgroups:task", args=[0]).removesuffix("0/")
+    for task in tasks:
+        task.url = f"{prefix}{task.pk}/"
+        task.status_url = f"{task.url}status/"
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -135,13 +133,10 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status__in=Task.ACTIVE)
     elif status != "all":
         qs = qs.filter(status=status)
-    today = timezone.localdate()
     if due == "overdue":
         qs = qs.filter(overdue_q(permissions.member_project_ids(request.user)))
-    elif due == "week":
-        qs = qs.filter(deadline__lte=today + timedelta(days=7), status__in=Task.ACTIVE)
-    elif due == "month":
-        qs = qs.filter(deadline__lte=today + timedelta(days=30), status__in=Task.ACTIVE)
+    elif due in DUE_DAYS:
+        qs = qs.filter(deadline__lte=timezone.localdate() + timedelta(days=DUE_DAYS[due]), status__in=Task.ACTIVE)
     ordering = {
         "deadline": ["deadline", "pk"],
         "-deadline": ["-deadline", "-pk"],
@@ -153,11 +148,10 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     annotate_rows(page.object_list, request.user)
     # A page's tasks lie in a few work groups: each group's link is reversed once, not per row.
     group_urls = {pk: reverse("workgroups:group", args=[pk]) for pk in {task.work_group_id for task in page.object_list}}
-    task_urls = TaskUrls()
+    link_rows(page.object_list)
     for task in page.object_list:
         task.group_url = group_urls[task.work_group_id]
         task.project_label = task.work_group.project.acronym or task.work_group.project.title
-        task.url, task.status_url = task_urls.of(task)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "workgroups/my_tasks.html", {
@@ -208,6 +202,11 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _task_fields(form: TaskForm) -> dict[str, Any]:
+    """What create_task and update_task take from the task form."""
+    return {name: form.cleaned_data[name] for name in ("responsible_people", "responsible_organisations", *services.EDITABLE_FIELDS)}
+
+
 @login_required
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_for(request, pk)
@@ -215,12 +214,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = TaskForm(request.POST or None, work_group=group)
     if request.method == "POST" and form.is_valid():
-        task = services.create_task(
-            group, by=request.user,
-            responsible_people=form.cleaned_data["responsible_people"],
-            responsible_organisations=form.cleaned_data["responsible_organisations"],
-            **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
-        )
+        task = services.create_task(group, by=request.user, **_task_fields(form))
         messages.success(request, _("The task “%(title)s” was created.") % {"title": task.title})
         return redirect("workgroups:task", pk=task.pk)
     return render(request, "workgroups/task_form.html", {"form": form, "group": group, "project": group.project, "task": None})
@@ -244,16 +238,19 @@ def _task_to_update(request: HttpRequest, pk: int) -> Task:
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(request, pk)
+    return _task_page(request, task, permissions.can_update_task(request.user, task))
+
+
+def _task_page(request: HttpRequest, task: Task, can_update: bool, comment_form: CommentForm | None = None,
+               status: int = 200) -> HttpResponse:
     annotate_rows([task], request.user)
-    events = task.events.select_related("author").order_by("created_at", "pk")
-    can_update = permissions.can_update_task(request.user, task)
     return render(request, "workgroups/task_detail.html", {
-        "task": task, "group": task.work_group, "project": task.work_group.project, "events": events,
-        "can_update": can_update,
-        "can_manage": permissions.can_manage_tasks(request.user, task.work_group),
+        "task": task, "group": task.work_group, "project": task.work_group.project,
+        "events": task.events.select_related("author").order_by("created_at", "pk"),
+        "can_update": can_update, "can_manage": permissions.can_manage_tasks(request.user, task.work_group),
         "status_form": StatusForm(initial={"status": task.status}) if can_update else None,
-        "comment_form": CommentForm() if can_update else None,
-    })
+        "comment_form": (comment_form or CommentForm()) if can_update else None,
+    }, status=status)
 
 
 @login_required
@@ -264,12 +261,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = TaskForm(request.POST or None, instance=Task.objects.get(pk=task.pk), work_group=group)
     if request.method == "POST" and form.is_valid():
-        services.update_task(
-            task, by=request.user,
-            responsible_people=form.cleaned_data["responsible_people"],
-            responsible_organisations=form.cleaned_data["responsible_organisations"],
-            **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
-        )
+        services.update_task(task, by=request.user, **_task_fields(form))
         messages.success(request, _("The task was saved."))
         return redirect("workgroups:task", pk=task.pk)
     return render(request, "workgroups/task_form.html", {"form": form, "group": group, "project": group.project, "task": task})
@@ -301,11 +293,5 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
         services.add_comment(task, form.cleaned_data["text"], by=request.user)
         messages.success(request, _("Your update was added to the task's history."))
         return redirect("workgroups:task", pk=task.pk)
-    annotate_rows([task], request.user)
-    events = task.events.select_related("author").order_by("created_at", "pk")
-    return render(request, "workgroups/task_detail.html", {
-        "task": task, "group": task.work_group, "project": task.work_group.project, "events": events,
-        "can_update": True, "can_manage": permissions.can_manage_tasks(request.user, task.work_group),
-        "status_form": StatusForm(initial={"status": task.status}), "comment_form": form,
-    }, status=400)
+    return _task_page(request, task, True, comment_form=form, status=400)  # the form with its errors
 
