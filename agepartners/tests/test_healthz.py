@@ -184,3 +184,16 @@ def test_the_worker_leaves_a_heartbeat_when_it_runs_an_outbox_task(celery_worker
 
     tasks.sweep_outbox.delay()
     wait_until(lambda: Heartbeat.objects.filter(name="worker").exists())
+
+
+@pytest.mark.django_db
+def test_healthz_asks_the_database_through_the_outbox_and_keeps_its_broker_connection(client, django_assert_num_queries):
+    from agepartners import views
+
+    _alive("beat", "worker")
+    assert client.get("/healthz").status_code == 200
+    kept = dict(views._broker_connections)
+    # The heartbeats and the oldest due email, nothing else: those reads are the database's check too.
+    with django_assert_num_queries(2):
+        assert client.get("/healthz").status_code == 200
+    assert views._broker_connections == kept  # the same connection, asked again (a PING), not a new one

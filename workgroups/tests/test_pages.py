@@ -93,7 +93,7 @@ def test_my_tasks_needs_a_fixed_number_of_queries(client, partner, coordinator, 
     for i in range(count):
         make_task(today() + timedelta(days=i % 9 - 3), people=(partner, coordinator), organisations=(partner_organisation,))
     client.force_login(partner)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get("/en/workgroups/")
     assert response.status_code == 200
 
