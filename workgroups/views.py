@@ -35,7 +35,9 @@ DUE_DAYS = {"week": 7, "month": 30}  # the "due within" filters of my tasks
 
 
 def _tasks() -> QuerySet[Task]:
-    return Task.objects.select_related("work_group__project", "meeting").prefetch_related("responsible_people", "responsible_organisations")
+    return Task.objects.select_related("work_group__project", "meeting").prefetch_related(
+        "responsible_people", "responsible_organisations"
+    )
 
 
 def list_rows(qs: QuerySet[Task]) -> QuerySet[Task]:
