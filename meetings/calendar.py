@@ -5,7 +5,9 @@ is cached.
 """
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,8 +17,9 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event, vCalAddress, vDDDTypes, vText
-from icalendar.parser import Contentline
+from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
+from icalendar.parser import _escape_char, _foldline
+from icalendar.timezone import tzid_from_tzinfo
 
 from meetings.models import Meeting, Participation
 from meetings.services import absolute, meeting_url
@@ -163,19 +166,23 @@ def feed_tasks(user: Any) -> QuerySet[Task]:
 
 
 def personal_feed(person: Person, now: datetime | None = None) -> bytes:
-    """The calendar behind a person's secret feed URL: meetings and task deadlines."""
+    """The calendar behind a person's secret feed URL: meetings and task deadlines.
+
+    A feed holds dozens of meetings and a few hundred tasks: their events are written as the
+    content lines icalendar writes for meeting_event() and for an Event of the task's seven
+    properties (its order, its escaping, its date formats), without building and serialising
+    an Event for each, which took most of the feed's time. test_calendar checks that the
+    feed is byte for byte what icalendar writes."""
     user = person.user
-    language = person.language
-    stamp = now or timezone.now()
-    with translation.override(language):
+    dtstamp, host = _utc(now or timezone.now()), _uid_host()
+    with translation.override(person.language):
         cal = _calendar(_("agepartners: %(name)s") % {"name": person.full_name})
-        meetings = list(feed_meetings(user))
-        for meeting in meetings:
-            cal.add_component(meeting_event(meeting, language=language, stamp=stamp))
-        dtstamp, host = vDDDTypes(stamp).to_ical().decode(), _uid_host()
-        # Plain rows, not three model instances per task: a feed holds a few hundred tasks.
+        meetings = list(feed_meetings(user).only(*_FEED_COLUMNS))
+        zones = {m.venue_time_zone: tzid_from_tzinfo(m.venue_tz) or m.venue_time_zone for m in meetings}  # as icalendar names them
+        events = [_meeting_lines(m, zones[m.venue_time_zone], dtstamp=dtstamp, host=host) for m in meetings]
+        # Plain rows, not three model instances per task.
         rows = feed_tasks(user).values_list("pk", "title", "deadline", "work_group__name", "work_group__project__title")
-        tasks = [
+        events += [
             _task_lines(pk, title, deadline, f"{project} – {group}", dtstamp=dtstamp, host=host)
             for pk, title, deadline, group, project in rows
         ]
@@ -184,22 +191,53 @@ def personal_feed(person: Person, now: datetime | None = None) -> bytes:
         # 2038) computes and writes 68 years of transitions per zone.
         first = min(m.local_starts_at for m in meetings).date() - timedelta(days=1)
         last = max(m.local_ends_at for m in meetings).date() + timedelta(days=2)
-        cal.add_missing_timezones(first_date=first, last_date=last)
+        for tzid in sorted(set(zones.values()) - {"UTC"}):  # as Calendar.add_missing_timezones
+            with suppress(ValueError):  # a zone icalendar does not know
+                cal.add_component(Timezone.from_tzid(tzid, first_date=first, last_date=last))
     lines = [line for line in cal.content_lines() if line]
-    end = lines.pop()  # END:VCALENDAR: the task events go before it
-    for event in tasks:
+    end = lines.pop()  # END:VCALENDAR: the events go before it
+    for event in events:
         lines += event
     lines.append(end)
     return b"\r\n".join(_folded(line) for line in lines) + b"\r\n"
 
 
-def _task_lines(pk: int, title: str, deadline: date, description: str, *, dtstamp: str, host: str) -> list[str]:
-    """An open task's deadline as the content lines of an all-day VEVENT.
+# What a meeting's event shows (not the minutes, the kind or the host).
+_FEED_COLUMNS = (
+    "title", "venue", "address", "city", "country", "venue_time_zone", "starts_at", "ends_at",
+    "status", "online_url", "description", "sequence", "updated_at",
+)
 
-    These are the lines icalendar writes for an Event with these seven properties (its
-    order, its escaping by vText, its date formats); a feed holds a few hundred tasks, and
-    building and serialising an Event for each took most of the feed's time.
-    test_calendar checks that the feed is byte for byte what icalendar writes."""
+
+def _meeting_lines(meeting: Meeting, tzid: str, *, dtstamp: str, host: str) -> list[str]:
+    """The content lines of meeting_event(meeting) in the active language: icalendar's
+    canonical properties first, then the others in alphabetical order, then the alarm."""
+    url = absolute(reverse("meetings:detail", args=[meeting.pk]))
+    location = ", ".join(p for p in (meeting.venue, meeting.address, meeting.city, country_name(meeting.country)) if p)
+    return [
+        "BEGIN:VEVENT",
+        "SUMMARY:" + _text(meeting.title),
+        _local("DTSTART", meeting.local_starts_at, tzid),
+        _local("DTEND", meeting.local_ends_at, tzid),
+        "DTSTAMP:" + dtstamp,
+        "UID:" + _text(f"meeting-{meeting.pk}@{host}"),
+        f"SEQUENCE:{meeting.sequence}",
+        "DESCRIPTION:" + _text("\n\n".join(p for p in (meeting.description, meeting.online_url, url) if p)),
+        "LAST-MODIFIED:" + _utc(meeting.updated_at or timezone.now()),
+        *(["LOCATION:" + _text(location)] if location else []),
+        "STATUS:" + ICS_STATUS.get(meeting.status, "CONFIRMED"),
+        "URL:" + url,
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:" + _text(_("Tomorrow: %(title)s") % {"title": meeting.title}),
+        "TRIGGER:-P1D",
+        "END:VALARM",
+        "END:VEVENT",
+    ]
+
+
+def _task_lines(pk: int, title: str, deadline: date, description: str, *, dtstamp: str, host: str) -> list[str]:
+    """An open task's deadline as the content lines of an all-day VEVENT."""
     return [
         "BEGIN:VEVENT",
         "SUMMARY:" + _text(_("Deadline: %(title)s") % {"title": title}),
@@ -213,8 +251,17 @@ def _task_lines(pk: int, title: str, deadline: date, description: str, *, dtstam
     ]
 
 
+def _local(name: str, moment: datetime, tzid: str) -> str:
+    # As vDatetime writes it: UTC with its "Z", any other zone as the TZID parameter.
+    return f"{name}:{moment:%Y%m%dT%H%M%S}Z" if tzid == "UTC" else f"{name};TZID={tzid}:{moment:%Y%m%dT%H%M%S}"
+
+
+def _utc(moment: datetime) -> str:
+    return f"{moment.astimezone(dt_timezone.utc):%Y%m%dT%H%M%SZ}"
+
+
 def _text(value: str) -> str:
-    return vText(value).to_ical().decode("utf-8")
+    return _escape_char(value)  # what vText(value).to_ical() writes, without a vText per value
 
 
 def _folded(line: str) -> bytes:
@@ -222,7 +269,7 @@ def _folded(line: str) -> bytes:
     75 octets or more. icalendar folds character by character, so the lines that need no
     folding (nearly all of a feed's) skip it."""
     raw = line.encode("utf-8")
-    return raw if len(raw) < 75 else Contentline(line).to_ical()
+    return raw if len(raw) < 75 else _foldline(line).encode("utf-8")
 
 
 def feed_url(person: Person) -> str:
