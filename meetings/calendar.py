@@ -5,6 +5,7 @@ is cached.
 """
 from __future__ import annotations
 
+import hashlib
 from contextlib import suppress
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -165,7 +166,27 @@ def feed_tasks(user: Any) -> QuerySet[Task]:
     )
 
 
-def personal_feed(person: Person, now: datetime | None = None) -> bytes:
+def feed_rows(user: Any) -> tuple[list[Meeting], list[tuple[Any, ...]]]:
+    """What the personal feed shows: its meetings, with only the columns their events show,
+    and its open tasks as plain rows (not three model instances per task)."""
+    meetings = list(feed_meetings(user).only(*_FEED_COLUMNS))
+    tasks = feed_tasks(user).values_list("pk", "title", "deadline", "work_group__name", "work_group__project__title", "updated_at")
+    return meetings, list(tasks)
+
+
+def feed_etag(person: Person, meetings: list[Meeting], tasks: list[tuple[Any, ...]]) -> str:
+    """What the feed shows changes one of these: the person's name or language, or the
+    number, ids or latest change of the meetings and tasks in it."""
+    parts: list[Any] = [person.pk, person.calendar_token, person.language, person.full_name]
+    for rows in ([(m.pk, m.updated_at) for m in meetings], [(task[0], task[-1]) for task in tasks]):
+        last = max((changed for _, changed in rows), default=None)
+        parts += [len(rows), last.isoformat() if last else "", sum(pk for pk, _ in rows) if rows else None]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def personal_feed(
+    person: Person, now: datetime | None = None, rows: tuple[list[Meeting], list[tuple[Any, ...]]] | None = None
+) -> bytes:
     """The calendar behind a person's secret feed URL: meetings and task deadlines.
 
     A feed holds dozens of meetings and a few hundred tasks: their events are written as the
@@ -173,18 +194,15 @@ def personal_feed(person: Person, now: datetime | None = None) -> bytes:
     properties (its order, its escaping, its date formats), without building and serialising
     an Event for each, which took most of the feed's time. test_calendar checks that the
     feed is byte for byte what icalendar writes."""
-    user = person.user
+    meetings, tasks = rows or feed_rows(person.user)
     dtstamp, host = _utc(now or timezone.now()), _uid_host()
     with translation.override(person.language):
         cal = _calendar(_("agepartners: %(name)s") % {"name": person.full_name})
-        meetings = list(feed_meetings(user).only(*_FEED_COLUMNS))
         zones = {m.venue_time_zone: tzid_from_tzinfo(m.venue_tz) or m.venue_time_zone for m in meetings}  # as icalendar names them
         events = [_meeting_lines(m, zones[m.venue_time_zone], dtstamp=dtstamp, host=host) for m in meetings]
-        # Plain rows, not three model instances per task.
-        rows = feed_tasks(user).values_list("pk", "title", "deadline", "work_group__name", "work_group__project__title")
         events += [
             _task_lines(pk, title, deadline, f"{project} – {group}", dtstamp=dtstamp, host=host)
-            for pk, title, deadline, group, project in rows
+            for pk, title, deadline, group, project, _changed in tasks
         ]
     if meetings:
         # The time zones' rules over the meetings' span only: icalendar's default (1970 to
