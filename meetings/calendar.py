@@ -10,7 +10,7 @@ from contextlib import suppress
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,12 +18,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 from icalendar.parser import _escape_char, _foldline
 from icalendar.timezone import tzid_from_tzinfo
 
 from meetings.models import Meeting, Participation
-from meetings.services import absolute, meeting_url
+from meetings.services import absolute
 from outbox import replies
 from projects.models import Person, country_name, new_token
 from workgroups.models import Task
@@ -52,30 +52,11 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def meeting_event(meeting: Meeting, *, language: str, stamp: datetime | None = None) -> Event:
-    """One meeting as a VEVENT in the venue's time zone, with a reminder the day before."""
-    url = meeting_url(meeting, language)
-    event = Event()
-    event.add("uid", meeting_uid(meeting))
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", stamp or timezone.now())
-    event.add("last-modified", meeting.updated_at or timezone.now())
-    event.add("dtstart", meeting.local_starts_at)
-    event.add("dtend", meeting.local_ends_at)
-    event.add("summary", meeting.title)
-    location = ", ".join(p for p in (meeting.venue, meeting.address, meeting.city, country_name(meeting.country)) if p)
-    if location:
-        event.add("location", location)
-    description = "\n\n".join(p for p in (meeting.description, meeting.online_url, url) if p)
-    event.add("description", description)
-    event.add("url", url)
-    event.add("status", ICS_STATUS.get(meeting.status, "CONFIRMED"))
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("trigger", timedelta(days=-1))
+    """One meeting as a VEVENT in the venue's time zone, with a reminder the day before:
+    the lines the personal feed writes for it, read back as an Event."""
     with translation.override(language):
-        alarm.add("description", _("Tomorrow: %(title)s") % {"title": meeting.title})
-    event.add_component(alarm)
-    return event
+        lines = _meeting_lines(meeting, _tzid(meeting), dtstamp=_utc(stamp or timezone.now()), host=_uid_host())
+    return cast(Event, Event.from_ical("\r\n".join(lines)))
 
 
 def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
@@ -198,7 +179,7 @@ def personal_feed(
     dtstamp, host = _utc(now or timezone.now()), _uid_host()
     with translation.override(person.language):
         cal = _calendar(_("agepartners: %(name)s") % {"name": person.full_name})
-        zones = {m.venue_time_zone: tzid_from_tzinfo(m.venue_tz) or m.venue_time_zone for m in meetings}  # as icalendar names them
+        zones = {m.venue_time_zone: _tzid(m) for m in meetings}
         events = [_meeting_lines(m, zones[m.venue_time_zone], dtstamp=dtstamp, host=host) for m in meetings]
         events += [
             _task_lines(pk, title, deadline, f"{project} – {group}", dtstamp=dtstamp, host=host)
@@ -267,6 +248,10 @@ def _task_lines(pk: int, title: str, deadline: date, description: str, *, dtstam
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
+
+
+def _tzid(meeting: Meeting) -> str:
+    return tzid_from_tzinfo(meeting.venue_tz) or meeting.venue_time_zone  # the venue's zone as icalendar names it
 
 
 def _local(name: str, moment: datetime, tzid: str) -> str:
