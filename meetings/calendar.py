@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
-from icalendar.parser import _escape_char, _foldline
+from icalendar.parser import _escape_char, _foldline  # vText's escaping, Contentline's folding
 from icalendar.timezone import tzid_from_tzinfo
 
 from meetings.models import Meeting, Participation
@@ -147,7 +147,10 @@ def feed_tasks(user: Any) -> QuerySet[Task]:
     )
 
 
-def feed_rows(user: Any) -> tuple[list[Meeting], list[tuple[Any, ...]]]:
+FeedRows = tuple[list[Meeting], list[tuple[Any, ...]]]  # a feed's meetings and its tasks' rows
+
+
+def feed_rows(user: Any) -> FeedRows:
     """What the personal feed shows: its meetings, with only the columns their events show,
     and its open tasks as plain rows (not three model instances per task)."""
     meetings = list(feed_meetings(user).only(*_FEED_COLUMNS))
@@ -165,16 +168,12 @@ def feed_etag(person: Person, meetings: list[Meeting], tasks: list[tuple[Any, ..
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def personal_feed(
-    person: Person, now: datetime | None = None, rows: tuple[list[Meeting], list[tuple[Any, ...]]] | None = None
-) -> bytes:
+def personal_feed(person: Person, now: datetime | None = None, rows: FeedRows | None = None) -> bytes:
     """The calendar behind a person's secret feed URL: meetings and task deadlines.
 
-    A feed holds dozens of meetings and a few hundred tasks: their events are written as the
-    content lines icalendar writes for meeting_event() and for an Event of the task's seven
-    properties (its order, its escaping, its date formats), without building and serialising
-    an Event for each, which took most of the feed's time. test_calendar checks that the
-    feed is byte for byte what icalendar writes."""
+    Its dozens of meetings and hundreds of tasks are written as the content lines icalendar
+    would write for their Events (building and serialising an Event each took most of the
+    feed's time); test_calendar checks that the feed is byte for byte what icalendar writes."""
     meetings, tasks = rows or feed_rows(person.user)
     dtstamp, host = _utc(now or timezone.now()), _uid_host()
     with translation.override(person.language):
@@ -202,10 +201,8 @@ def personal_feed(
 
 
 # What a meeting's event shows (not the minutes, the kind or the host).
-_FEED_COLUMNS = (
-    "title", "venue", "address", "city", "country", "venue_time_zone", "starts_at", "ends_at",
-    "status", "online_url", "description", "sequence", "updated_at",
-)
+_FEED_COLUMNS = ("title", "venue", "address", "city", "country", "venue_time_zone", "starts_at", "ends_at",
+                 "status", "online_url", "description", "sequence", "updated_at")
 
 
 def _meeting_lines(meeting: Meeting, tzid: str, *, dtstamp: str, host: str) -> list[str]:
@@ -215,20 +212,20 @@ def _meeting_lines(meeting: Meeting, tzid: str, *, dtstamp: str, host: str) -> l
     location = ", ".join(p for p in (meeting.venue, meeting.address, meeting.city, country_name(meeting.country)) if p)
     return [
         "BEGIN:VEVENT",
-        "SUMMARY:" + _text(meeting.title),
+        "SUMMARY:" + _escape_char(meeting.title),
         _local("DTSTART", meeting.local_starts_at, tzid),
         _local("DTEND", meeting.local_ends_at, tzid),
         "DTSTAMP:" + dtstamp,
-        "UID:" + _text(f"meeting-{meeting.pk}@{host}"),
+        "UID:" + _escape_char(f"meeting-{meeting.pk}@{host}"),
         f"SEQUENCE:{meeting.sequence}",
-        "DESCRIPTION:" + _text("\n\n".join(p for p in (meeting.description, meeting.online_url, url) if p)),
+        "DESCRIPTION:" + _escape_char("\n\n".join(p for p in (meeting.description, meeting.online_url, url) if p)),
         "LAST-MODIFIED:" + _utc(meeting.updated_at or timezone.now()),
-        *(["LOCATION:" + _text(location)] if location else []),
+        *(["LOCATION:" + _escape_char(location)] if location else []),
         "STATUS:" + ICS_STATUS.get(meeting.status, "CONFIRMED"),
         "URL:" + url,
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
-        "DESCRIPTION:" + _text(_("Tomorrow: %(title)s") % {"title": meeting.title}),
+        "DESCRIPTION:" + _escape_char(_("Tomorrow: %(title)s") % {"title": meeting.title}),
         "TRIGGER:-P1D",
         "END:VALARM",
         "END:VEVENT",
@@ -239,12 +236,12 @@ def _task_lines(pk: int, title: str, deadline: date, description: str, *, dtstam
     """An open task's deadline as the content lines of an all-day VEVENT."""
     return [
         "BEGIN:VEVENT",
-        "SUMMARY:" + _text(_("Deadline: %(title)s") % {"title": title}),
+        "SUMMARY:" + _escape_char(_("Deadline: %(title)s") % {"title": title}),
         "DTSTART;VALUE=DATE:" + deadline.strftime("%Y%m%d"),
         "DTEND;VALUE=DATE:" + (deadline + timedelta(days=1)).strftime("%Y%m%d"),
         "DTSTAMP:" + dtstamp,
-        "UID:" + _text(f"task-{pk}@{host}"),
-        "DESCRIPTION:" + _text(description),
+        "UID:" + _escape_char(f"task-{pk}@{host}"),
+        "DESCRIPTION:" + _escape_char(description),
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
@@ -261,10 +258,6 @@ def _local(name: str, moment: datetime, tzid: str) -> str:
 
 def _utc(moment: datetime) -> str:
     return f"{moment.astimezone(dt_timezone.utc):%Y%m%dT%H%M%SZ}"
-
-
-def _text(value: str) -> str:
-    return _escape_char(value)  # what vText(value).to_ical() writes, without a vText per value
 
 
 def _folded(line: str) -> bytes:

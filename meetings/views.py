@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -137,7 +137,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
     }
 
 
-def _meeting_tasks(meeting: Meeting) -> list[Any]:
+def _meeting_tasks(meeting: Meeting) -> QuerySet[Any]:
     """The tasks decided at the meeting as the task lists show them, in one query: the names
     of the people and organisations that answer for each come as arrays of the row."""
     from workgroups.models import Task
@@ -147,14 +147,9 @@ def _meeting_tasks(meeting: Meeting) -> list[Any]:
         Task.responsible_organisations.through.objects.filter(task=OuterRef("pk"))
         .order_by("organisation__name").values("organisation__name")
     )
-    tasks: list[Any] = list(Task.objects.filter(meeting=meeting).order_by("deadline", "pk").values(
-        "title", "deadline", "status", work_group_name=F("work_group__name"),
-        people_names=ArraySubquery(people), organisation_names=ArraySubquery(organisations),
-    ))
-    labels = {value: str(label) for value, label in Task.Status.choices}
-    for task in tasks:
-        task["status_label"] = labels.get(task["status"], task["status"])
-    return tasks
+    return Task.objects.filter(meeting=meeting).select_related("work_group").only(
+        "title", "deadline", "status", "work_group__name",
+    ).annotate(people_list=ArraySubquery(people), organisation_list=ArraySubquery(organisations)).order_by("deadline", "pk")
 
 
 def _answerable_meeting(request: HttpRequest, pk: int) -> Meeting:
