@@ -62,8 +62,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _name(user: str) -> Coalesce:
-    """A person's name as the pages show it (``get_full_name`` or else the email), worked out
-    by the database for rows that are not model instances."""
+    """A person's name as the pages show it (``get_full_name`` or else the email), by the database."""
     full = Trim(Concat(f"{user}__first_name", Value(" "), f"{user}__last_name", output_field=CharField()))
     return Coalesce(NullIf(full, Value("")), f"{user}__email", output_field=CharField())
 
@@ -106,21 +105,14 @@ def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | N
     return {
         "meeting": meeting,
         "project": meeting.project,
-        "agenda": meeting.agenda_items.values(
-            "day", "start_time", "title", "description",
-            organisation=F("responsible_organisation__name"), work_group_name=F("work_group__name"),
-        ),
+        "agenda": list(meeting.agenda_items.select_related("responsible_organisation", "work_group")),
         # The first of each organisation's people carries its name and country.
         "by_organisation": [(group[0], country_name(group[0].organisation_country), group) for group in groups],
         "maybe": by_response[Participation.Response.MAYBE],
         "declined": by_response[Participation.Response.NOT_ATTENDING],
         "no_answer": by_response[Participation.Response.NO_ANSWER],
         "mine": mine,
-        "decisions": meeting.decisions.values(
-            "title", "details", "deadline", "owner_id", "responsible_organisation_id",
-            owner_name=Trim(Concat("owner__first_name", Value(" "), "owner__last_name", output_field=CharField())),
-            organisation=F("responsible_organisation__name"),
-        ),
+        "decisions": list(meeting.decisions.select_related("owner", "responsible_organisation")),
         "tasks": _meeting_tasks(meeting),
         "photos": [a for a in attachments if a.is_photo],
         "documents": [a for a in attachments if not a.is_photo],
