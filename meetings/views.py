@@ -76,13 +76,13 @@ _PROJECT_TEXTS = tuple(
 
 def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | None = None, upload_form: UploadForm | None = None) -> dict[str, Any]:
     user = request.user
-    # What the "who is coming" list and the answer card read of each participation: one
-    # instance per row, its person's name and organisation as columns. (Not the related
+    # What the "who is coming" list and the answer card read of each participation: its
+    # person's organisation as columns, not two more instances per row. (Not the related
     # managers, here and below: they read each row's deferred meeting_id back.)
-    participations = list(Participation.objects.filter(meeting=meeting).only(
-        "user_id", "response", "arrival_date", "departure_date", "notes", "attended",
+    participations = list(Participation.objects.filter(meeting=meeting).select_related("user").only(
+        "user_id", "response", "arrival_date", "departure_date", "notes", "attended", "user__first_name", "user__last_name", "user__email",
     ).annotate(
-        name=_name("user"), organisation_id=F("user__person__organisation"),
+        organisation_id=F("user__person__organisation"),
         organisation_name=F("user__person__organisation__name"), organisation_country=F("user__person__organisation__country"),
     ).order_by("organisation_country", "organisation_name", "user__last_name", "user__first_name"))
     by_response: dict[str, list[Any]] = {response: [] for response in Participation.Response.values}
