@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import suppress
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -163,8 +162,7 @@ def feed_etag(person: Person, meetings: list[Meeting], tasks: list[tuple[Any, ..
     number, ids or latest change of the meetings and tasks in it."""
     parts: list[Any] = [person.pk, person.calendar_token, person.language, person.full_name]
     for rows in ([(m.pk, m.updated_at) for m in meetings], [(task[0], task[-1]) for task in tasks]):
-        last = max((changed for _, changed in rows), default=None)
-        parts += [len(rows), last.isoformat() if last else "", sum(pk for pk, _ in rows) if rows else None]
+        parts += [len(rows), max((changed for _, changed in rows), default=None), sum(pk for pk, _ in rows)]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -257,7 +255,7 @@ def _local(name: str, moment: datetime, tzid: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return f"{moment.astimezone(dt_timezone.utc):%Y%m%dT%H%M%SZ}"
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
 def _folded(line: str) -> bytes:

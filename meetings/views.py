@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -62,8 +62,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _name(user: str) -> Coalesce:
-    """A person's name as the pages show it (``get_full_name`` or else the email), by the database."""
-    full = Trim(Concat(f"{user}__first_name", Value(" "), f"{user}__last_name", output_field=CharField()))
+    """A person's name as the pages show it (``get_full_name`` or else the email), by the database
+    (names are never NULL; a plain || compiles faster than Concat's COALESCE and casts)."""
+    full = Func(F(f"{user}__first_name"), F(f"{user}__last_name"), template="TRIM(%(expressions)s)", arg_joiner=" || ' ' || ")
     return Coalesce(NullIf(full, Value("")), f"{user}__email", output_field=CharField())
 
 
