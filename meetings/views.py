@@ -140,9 +140,9 @@ def _meeting_tasks(meeting: Meeting) -> QuerySet[Any]:
         Task.responsible_organisations.through.objects.filter(task=OuterRef("pk"))
         .order_by("organisation__name").values("organisation__name")
     )
-    return Task.objects.filter(meeting=meeting).select_related("work_group").only(
-        "title", "deadline", "status", "work_group__name",
-    ).annotate(people_list=ArraySubquery(people), organisation_list=ArraySubquery(organisations)).order_by("deadline", "pk")
+    return Task.objects.filter(meeting=meeting).only("title", "deadline", "status").annotate(
+        work_group_name=F("work_group__name"), people_list=ArraySubquery(people), organisation_list=ArraySubquery(organisations),
+    ).order_by("deadline", "pk")
 
 
 def _answerable_meeting(request: HttpRequest, pk: int) -> Meeting:
