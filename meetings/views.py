@@ -56,7 +56,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_for_member_or_404(
-        Meeting.objects.select_related("project", "host_organisation").defer(*_PROJECT_TEXTS), request.user, pk=pk
+        Meeting.objects.select_related("project", "host_organisation").only(*_DETAIL_COLUMNS), request.user, pk=pk
     )
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
@@ -68,11 +68,10 @@ def _name(user: str) -> Coalesce:
     return Coalesce(NullIf(full, Value("")), f"{user}__email", output_field=CharField())
 
 
-# The project's long texts in every language (its page shows them, the meeting's does not).
-_PROJECT_TEXTS = tuple(
-    f"project__{f.attname}" for f in Project._meta.concrete_fields
-    if f.attname.startswith(("aim", "planned_activities", "expected_results"))
-)
+# What the page shows of the meeting, its project and its host (not, say, the project's long
+# texts in every language, which its own page shows).
+_DETAIL_COLUMNS = ("title", "kind", "status", "city", "country", "venue", "address", "venue_time_zone", "starts_at", "ends_at",
+                   "online_url", "description", "minutes", "project__title", "project__acronym", "host_organisation__name")
 
 
 def _detail_context(request: HttpRequest, meeting: Meeting, form: AnswerForm | None = None, upload_form: UploadForm | None = None) -> dict[str, Any]:
