@@ -104,10 +104,8 @@ def invitation_ics(meeting: Meeting, user: Any, *, method: str = "REQUEST", lang
         attendee.params["RSVP"] = vText("TRUE")
     event.add("attendee", attendee)
     if method == "CANCEL":
-        event.pop("STATUS")
-        event.add("status", "CANCELLED")
-        for alarm in list(event.subcomponents):
-            event.subcomponents.remove(alarm)
+        event["STATUS"] = vText("CANCELLED")
+        event.subcomponents.clear()  # no reminder of a meeting that does not take place
     cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical().decode("utf-8")
@@ -177,10 +175,10 @@ def personal_feed(person: Person, now: datetime | None = None, rows: FeedRows | 
     with translation.override(person.language):
         cal = _calendar(_("agepartners: %(name)s") % {"name": person.full_name})
         zones = {m.venue_time_zone: _tzid(m) for m in meetings}
-        events = [_meeting_lines(m, zones[m.venue_time_zone], dtstamp=dtstamp, host=host) for m in meetings]
+        events = [line for m in meetings for line in _meeting_lines(m, zones[m.venue_time_zone], dtstamp=dtstamp, host=host)]
         events += [
-            _task_lines(pk, title, deadline, f"{project} – {group}", dtstamp=dtstamp, host=host)
-            for pk, title, deadline, group, project, _changed in tasks
+            line for pk, title, deadline, group, project, _changed in tasks
+            for line in _task_lines(pk, title, deadline, f"{project} – {group}", dtstamp=dtstamp, host=host)
         ]
     if meetings:
         # The time zones' rules over the meetings' span only: icalendar's default (1970 to
@@ -191,10 +189,7 @@ def personal_feed(person: Person, now: datetime | None = None, rows: FeedRows | 
             with suppress(ValueError):  # a zone icalendar does not know
                 cal.add_component(Timezone.from_tzid(tzid, first_date=first, last_date=last))
     lines = [line for line in cal.content_lines() if line]
-    end = lines.pop()  # END:VCALENDAR: the events go before it
-    for event in events:
-        lines += event
-    lines.append(end)
+    lines[-1:-1] = events  # before END:VCALENDAR
     return b"\r\n".join(_folded(line) for line in lines) + b"\r\n"
 
 
