@@ -5,9 +5,11 @@ is cached.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import hashlib
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,11 +17,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event, vCalAddress, vDDDTypes, vText
-from icalendar.parser import Contentline
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar.parser import _escape_char, _foldline  # vText's escaping, Contentline's folding
+from icalendar.timezone import tzid_from_tzinfo
 
 from meetings.models import Meeting, Participation
-from meetings.services import absolute, meeting_url
+from meetings.services import absolute
 from outbox import replies
 from projects.models import Person, country_name, new_token
 from workgroups.models import Task
@@ -48,30 +51,11 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def meeting_event(meeting: Meeting, *, language: str, stamp: datetime | None = None) -> Event:
-    """One meeting as a VEVENT in the venue's time zone, with a reminder the day before."""
-    url = meeting_url(meeting, language)
-    event = Event()
-    event.add("uid", meeting_uid(meeting))
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", stamp or timezone.now())
-    event.add("last-modified", meeting.updated_at or timezone.now())
-    event.add("dtstart", meeting.local_starts_at)
-    event.add("dtend", meeting.local_ends_at)
-    event.add("summary", meeting.title)
-    location = ", ".join(p for p in (meeting.venue, meeting.address, meeting.city, country_name(meeting.country)) if p)
-    if location:
-        event.add("location", location)
-    description = "\n\n".join(p for p in (meeting.description, meeting.online_url, url) if p)
-    event.add("description", description)
-    event.add("url", url)
-    event.add("status", ICS_STATUS.get(meeting.status, "CONFIRMED"))
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("trigger", timedelta(days=-1))
+    """One meeting as a VEVENT in the venue's time zone, with a reminder the day before:
+    the lines the personal feed writes for it, read back as an Event."""
     with translation.override(language):
-        alarm.add("description", _("Tomorrow: %(title)s") % {"title": meeting.title})
-    event.add_component(alarm)
-    return event
+        lines = _meeting_lines(meeting, _tzid(meeting), dtstamp=_utc(stamp or timezone.now()), host=_uid_host())
+    return cast(Event, Event.from_ical("\r\n".join(lines)))
 
 
 def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
@@ -120,10 +104,8 @@ def invitation_ics(meeting: Meeting, user: Any, *, method: str = "REQUEST", lang
         attendee.params["RSVP"] = vText("TRUE")
     event.add("attendee", attendee)
     if method == "CANCEL":
-        event.pop("STATUS")
-        event.add("status", "CANCELLED")
-        for alarm in list(event.subcomponents):
-            event.subcomponents.remove(alarm)
+        event["STATUS"] = vText("CANCELLED")
+        event.subcomponents.clear()  # no reminder of a meeting that does not take place
     cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical().decode("utf-8")
@@ -162,59 +144,113 @@ def feed_tasks(user: Any) -> QuerySet[Task]:
     )
 
 
-def personal_feed(person: Person, now: datetime | None = None) -> bytes:
-    """The calendar behind a person's secret feed URL: meetings and task deadlines."""
-    user = person.user
-    language = person.language
-    stamp = now or timezone.now()
-    with translation.override(language):
+FeedRows = tuple[list[Meeting], list[tuple[Any, ...]]]  # a feed's meetings and its tasks' rows
+
+
+def feed_rows(user: Any) -> FeedRows:
+    """What the personal feed shows: its meetings, with only the columns their events show,
+    and its open tasks as plain rows (not three model instances per task)."""
+    meetings = list(feed_meetings(user).only(*_FEED_COLUMNS))
+    tasks = feed_tasks(user).values_list("pk", "title", "deadline", "work_group__name", "work_group__project__title", "updated_at")
+    return meetings, list(tasks)
+
+
+def feed_etag(person: Person, meetings: list[Meeting], tasks: list[tuple[Any, ...]]) -> str:
+    """What the feed shows changes one of these: the person's name or language, or the
+    number, ids or latest change of the meetings and tasks in it."""
+    parts: list[Any] = [person.pk, person.calendar_token, person.language, person.full_name]
+    for rows in ([(m.pk, m.updated_at) for m in meetings], [(task[0], task[-1]) for task in tasks]):
+        parts += [len(rows), max((changed for _, changed in rows), default=None), sum(pk for pk, _ in rows)]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def personal_feed(person: Person, now: datetime | None = None, rows: FeedRows | None = None) -> bytes:
+    """The calendar behind a person's secret feed URL: meetings and task deadlines.
+
+    Its dozens of meetings and hundreds of tasks are written as the content lines icalendar
+    would write for their Events (building and serialising an Event each took most of the
+    feed's time); test_calendar checks that the feed is byte for byte what icalendar writes."""
+    meetings, tasks = rows or feed_rows(person.user)
+    dtstamp, host = _utc(now or timezone.now()), _uid_host()
+    with translation.override(person.language):
         cal = _calendar(_("agepartners: %(name)s") % {"name": person.full_name})
-        meetings = list(feed_meetings(user))
-        for meeting in meetings:
-            cal.add_component(meeting_event(meeting, language=language, stamp=stamp))
-        dtstamp, host = vDDDTypes(stamp).to_ical().decode(), _uid_host()
-        # Plain rows, not three model instances per task: a feed holds a few hundred tasks.
-        rows = feed_tasks(user).values_list("pk", "title", "deadline", "work_group__name", "work_group__project__title")
-        tasks = [
-            _task_lines(pk, title, deadline, f"{project} – {group}", dtstamp=dtstamp, host=host)
-            for pk, title, deadline, group, project in rows
+        zones = {m.venue_time_zone: _tzid(m) for m in meetings}
+        events = [line for m in meetings for line in _meeting_lines(m, zones[m.venue_time_zone], dtstamp=dtstamp, host=host)]
+        events += [
+            line for pk, title, deadline, group, project, _changed in tasks
+            for line in _task_lines(pk, title, deadline, f"{project} – {group}", dtstamp=dtstamp, host=host)
         ]
     if meetings:
         # The time zones' rules over the meetings' span only: icalendar's default (1970 to
         # 2038) computes and writes 68 years of transitions per zone.
         first = min(m.local_starts_at for m in meetings).date() - timedelta(days=1)
         last = max(m.local_ends_at for m in meetings).date() + timedelta(days=2)
-        cal.add_missing_timezones(first_date=first, last_date=last)
+        for tzid in sorted(set(zones.values()) - {"UTC"}):  # as Calendar.add_missing_timezones
+            with suppress(ValueError):  # a zone icalendar does not know
+                cal.add_component(Timezone.from_tzid(tzid, first_date=first, last_date=last))
     lines = [line for line in cal.content_lines() if line]
-    end = lines.pop()  # END:VCALENDAR: the task events go before it
-    for event in tasks:
-        lines += event
-    lines.append(end)
+    lines[-1:-1] = events  # before END:VCALENDAR
     return b"\r\n".join(_folded(line) for line in lines) + b"\r\n"
 
 
-def _task_lines(pk: int, title: str, deadline: date, description: str, *, dtstamp: str, host: str) -> list[str]:
-    """An open task's deadline as the content lines of an all-day VEVENT.
+# What a meeting's event shows (not the minutes, the kind or the host).
+_FEED_COLUMNS = ("title", "venue", "address", "city", "country", "venue_time_zone", "starts_at", "ends_at",
+                 "status", "online_url", "description", "sequence", "updated_at")
 
-    These are the lines icalendar writes for an Event with these seven properties (its
-    order, its escaping by vText, its date formats); a feed holds a few hundred tasks, and
-    building and serialising an Event for each took most of the feed's time.
-    test_calendar checks that the feed is byte for byte what icalendar writes."""
+
+def _meeting_lines(meeting: Meeting, tzid: str, *, dtstamp: str, host: str) -> list[str]:
+    """The content lines of meeting_event(meeting) in the active language: icalendar's
+    canonical properties first, then the others in alphabetical order, then the alarm."""
+    url = absolute(reverse("meetings:detail", args=[meeting.pk]))
+    location = ", ".join(p for p in (meeting.venue, meeting.address, meeting.city, country_name(meeting.country)) if p)
     return [
         "BEGIN:VEVENT",
-        "SUMMARY:" + _text(_("Deadline: %(title)s") % {"title": title}),
+        "SUMMARY:" + _escape_char(meeting.title),
+        _local("DTSTART", meeting.local_starts_at, tzid),
+        _local("DTEND", meeting.local_ends_at, tzid),
+        "DTSTAMP:" + dtstamp,
+        "UID:" + _escape_char(f"meeting-{meeting.pk}@{host}"),
+        f"SEQUENCE:{meeting.sequence}",
+        "DESCRIPTION:" + _escape_char("\n\n".join(p for p in (meeting.description, meeting.online_url, url) if p)),
+        "LAST-MODIFIED:" + _utc(meeting.updated_at or timezone.now()),
+        *(["LOCATION:" + _escape_char(location)] if location else []),
+        "STATUS:" + ICS_STATUS.get(meeting.status, "CONFIRMED"),
+        "URL:" + url,
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:" + _escape_char(_("Tomorrow: %(title)s") % {"title": meeting.title}),
+        "TRIGGER:-P1D",
+        "END:VALARM",
+        "END:VEVENT",
+    ]
+
+
+def _task_lines(pk: int, title: str, deadline: date, description: str, *, dtstamp: str, host: str) -> list[str]:
+    """An open task's deadline as the content lines of an all-day VEVENT."""
+    return [
+        "BEGIN:VEVENT",
+        "SUMMARY:" + _escape_char(_("Deadline: %(title)s") % {"title": title}),
         "DTSTART;VALUE=DATE:" + deadline.strftime("%Y%m%d"),
         "DTEND;VALUE=DATE:" + (deadline + timedelta(days=1)).strftime("%Y%m%d"),
         "DTSTAMP:" + dtstamp,
-        "UID:" + _text(f"task-{pk}@{host}"),
-        "DESCRIPTION:" + _text(description),
+        "UID:" + _escape_char(f"task-{pk}@{host}"),
+        "DESCRIPTION:" + _escape_char(description),
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
 
 
-def _text(value: str) -> str:
-    return vText(value).to_ical().decode("utf-8")
+def _tzid(meeting: Meeting) -> str:
+    return tzid_from_tzinfo(meeting.venue_tz) or meeting.venue_time_zone  # the venue's zone as icalendar names it
+
+
+def _local(name: str, moment: datetime, tzid: str) -> str:
+    # As vDatetime writes it: UTC with its "Z", any other zone as the TZID parameter.
+    return f"{name}:{moment:%Y%m%dT%H%M%S}Z" if tzid == "UTC" else f"{name};TZID={tzid}:{moment:%Y%m%dT%H%M%S}"
+
+
+def _utc(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
 def _folded(line: str) -> bytes:
@@ -222,7 +258,7 @@ def _folded(line: str) -> bytes:
     75 octets or more. icalendar folds character by character, so the lines that need no
     folding (nearly all of a feed's) skip it."""
     raw = line.encode("utf-8")
-    return raw if len(raw) < 75 else Contentline(line).to_ical()
+    return raw if len(raw) < 75 else _foldline(line).encode("utf-8")
 
 
 def feed_url(person: Person) -> str:
