@@ -7,9 +7,7 @@ Each app's rows are gathered defensively: an app that is not installed is skippe
 from __future__ import annotations
 
 import datetime
-import decimal
 import logging
-import uuid
 from typing import Any
 
 from django.apps import apps
@@ -78,10 +76,6 @@ def must_set_up_2fa(user: Any) -> bool:
 def _plain(value: Any) -> Any:
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, models.Model):
-        return str(value)
     if isinstance(value, FieldFile):  # the stored name only: private files have no URL
         return value.name or ""
     if isinstance(value, (list, tuple)):
@@ -90,7 +84,7 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    return str(value)
+    return str(value)  # decimals, UUIDs, model instances
 
 
 def _is_secret(name: str) -> bool:
@@ -109,13 +103,10 @@ def serialise(obj: models.Model) -> dict[str, Any]:
             continue
         if f.is_relation:
             data[f.name] = str(getattr(obj, f.name)) if getattr(obj, f.attname) is not None else None
-        elif getattr(f, "choices", None):
-            data[f.name] = _plain(getattr(obj, f.name))
-            display = getattr(obj, f"get_{f.name}_display", None)
-            if display is not None:
-                data[f"{f.name}_display"] = str(display())
         else:
             data[f.name] = _plain(getattr(obj, f.name))
+            if f.choices:
+                data[f"{f.name}_display"] = str(getattr(obj, f"get_{f.name}_display")())
     return data
 
 
@@ -255,20 +246,17 @@ KEEP_ON_ERASURE = {"projects.person", "meetings.participation", "admin.logentry"
 
 def _remove_personal_rows(user: Any) -> dict[str, int]:
     removed: dict[str, int] = {}
-    for model in apps.get_models():
-        label = model._meta.label_lower
-        for f in model._meta.get_fields():
-            if not (f.is_relation and f.concrete and f.related_model is User) or model is User:
-                continue
-            if isinstance(f, models.ManyToManyField):  # e.g. work-group members, task responsibilities
-                through = getattr(model, f.name).through
-                count = through.objects.filter(**{f.m2m_reverse_field_name(): user}).delete()[0]
-            elif isinstance(f, models.ForeignKey) and f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
-                count = model._default_manager.filter(**{f.name: user}).delete()[0]
-            else:
-                continue
-            if count:
-                removed[f"{label}.{f.name}"] = count
+    for model, name in _user_relations():
+        label, f = model._meta.label_lower, model._meta.get_field(name)
+        if isinstance(f, models.ManyToManyField):  # e.g. work-group members, task responsibilities
+            through = getattr(model, f.name).through
+            count = through.objects.filter(**{f.m2m_reverse_field_name(): user}).delete()[0]
+        elif isinstance(f, models.ForeignKey) and f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
+            count = model._default_manager.filter(**{f.name: user}).delete()[0]
+        else:
+            continue
+        if count:
+            removed[f"{label}.{f.name}"] = count
     return removed
 
 

@@ -140,10 +140,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "projects.adapters.AccountAdapter"
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # A reset asked for an address without an account sends nothing (allauth's default mails
 # it "there is no account"): otherwise anyone could make the portal mail strangers. The
 # page says the same in both cases (ACCOUNT_PREVENT_ENUMERATION, allauth's default).
@@ -174,8 +171,6 @@ LANGUAGES = [
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["agepartners.formats"]
-USE_I18N = True
-USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Riga")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = tuple(LANGUAGE_CODES)
@@ -242,8 +237,6 @@ else:
     # Messages of a dead worker come back after this long; no ETA may exceed it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -282,12 +275,10 @@ SECURE_HSTS_PRELOAD = _PROD
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", _PROD)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+# Django's defaults, relied on (accounts/tests/test_security_headers.py checks them):
+# HttpOnly, SameSite=Lax session and CSRF cookies, X-Frame-Options DENY, nosniff, and
+# Referrer-Policy and Cross-Origin-Opener-Policy "same-origin".
 if not SECURE_SSL_REDIRECT and env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # The proxy does the redirect to HTTPS; tell check --deploy so.
     SILENCED_SYSTEM_CHECKS += ["security.W008"]
@@ -314,8 +305,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Failed logins, the admin login included. Per account (the email): 5 failures in 5
 # minutes lock that account, from any address. Per client address: a partner office
 # behind one NAT address shares it, so that limit is sized for a whole office, not one

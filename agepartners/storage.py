@@ -15,7 +15,6 @@ instead of a 500.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -142,11 +141,3 @@ def check_storage(storage: Storage) -> None:
             parent = parent.parent
         if not os.access(parent, os.W_OK):
             raise StorageUnavailable(f"{location} is not writable")
-
-
-def sha256_of(storage: Storage, name: str) -> str:
-    digest = hashlib.sha256()
-    with storage.open(name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

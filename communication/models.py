@@ -174,9 +174,6 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.document} v{self.number}"
 
-    def get_download_url(self) -> str:
-        return reverse("communication:version_download", args=[self.document_id, self.number])
-
 
 class NotificationPreference(models.Model):
     class Mode(models.TextChoices):

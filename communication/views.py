@@ -56,8 +56,7 @@ def _thread_qs() -> Any:
 
 
 def _mention_hints(project: Project) -> list[str]:
-    handles = discussions.mention_directory(project)
-    return sorted(handles)
+    return sorted(discussions.mention_directory(project))
 
 
 # --- Discussions ---------------------------------------------------------------------------
@@ -201,21 +200,19 @@ def thread_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     if not permissions.can_moderate_discussions(request.user, thread.project_id):
         raise Http404
-    action = request.POST.get("action")
-    if action == "pin":
-        discussions.set_pinned(thread, True)
-        messages.success(request, _("The discussion is pinned to the top of the list."))
-    elif action == "unpin":
-        discussions.set_pinned(thread, False)
-        messages.success(request, _("The discussion is no longer pinned."))
-    elif action == "close":
-        discussions.set_closed(thread, True)
-        messages.success(request, _("The discussion is closed; nobody can reply any more."))
-    elif action == "reopen":
-        discussions.set_closed(thread, False)
-        messages.success(request, _("The discussion is open for replies again."))
-    else:
+    actions = {
+        "pin": (discussions.set_pinned, True, _("The discussion is pinned to the top of the list.")),
+        "unpin": (discussions.set_pinned, False, _("The discussion is no longer pinned.")),
+        "close": (discussions.set_closed, True, _("The discussion is closed; nobody can reply any more.")),
+        "reopen": (discussions.set_closed, False, _("The discussion is open for replies again.")),
+    }
+    action = actions.get(request.POST.get("action", ""))
+    if action is None:
         messages.error(request, _("Unknown action."))
+    else:
+        change, value, done = action
+        change(thread, value)
+        messages.success(request, done)
     return redirect(thread)
 
 
@@ -225,10 +222,8 @@ def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     following = request.POST.get("follow") == "1"
     discussions.set_following(thread, request.user, following)
-    if following:
-        messages.success(request, _("You will be told about new replies."))
-    else:
-        messages.success(request, _("You will no longer be told about new replies (mentions still reach you)."))
+    messages.success(request, _("You will be told about new replies.") if following
+                     else _("You will no longer be told about new replies (mentions still reach you)."))
     return redirect(thread)
 
 

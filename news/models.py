@@ -119,11 +119,6 @@ class Localized:
         return self.body.lang
 
     @property
-    def is_translated(self) -> bool:
-        """The whole article exists in the requested language."""
-        return self.language in self.available_languages
-
-    @property
     def has_fallback(self) -> bool:
         return any(
             t.fallback for t in (self.title, self.summary, self.body, self.cover_caption, self.cover_alt,

@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from projects.models import Membership, Organisation, Project
 
@@ -126,17 +125,11 @@ def coordinated_projects(user: AnyUser) -> QuerySet[Project]:
 
 def get_for_member_or_404(qs: QuerySet[M], user: AnyUser, path: str = "project", **lookup: Any) -> M:
     """One object of the user's projects, or 404 whether it is missing or forbidden."""
-    try:
-        return scope_for_member(qs, user, path).get(**lookup)
-    except ObjectDoesNotExist:  # the model's DoesNotExist
-        raise Http404 from None
+    return get_object_or_404(scope_for_member(qs, user, path), **lookup)
 
 
 def get_for_coordinator_or_404(qs: QuerySet[M], user: AnyUser, path: str = "project", **lookup: Any) -> M:
-    try:
-        return scope_for_coordinator(qs, user, path).get(**lookup)
-    except ObjectDoesNotExist:  # the model's DoesNotExist
-        raise Http404 from None
+    return get_object_or_404(scope_for_coordinator(qs, user, path), **lookup)
 
 
 # --- Projects ----------------------------------------------------------------------------

@@ -201,6 +201,10 @@ def find_invitation(token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationUnavailable(InvitationState.UNKNOWN)
+    return _usable(invitation)
+
+
+def _usable(invitation: Invitation) -> Invitation:
     if invitation.is_used:
         raise InvitationUnavailable(InvitationState.USED)
     if invitation.is_expired:
@@ -229,11 +233,7 @@ def accept_invitation(token: str, password: str) -> Any:
     account of that address is reused and gets the new password.
     """
     found = find_invitation(token)
-    invitation = Invitation.objects.select_for_update().select_related("project", "organisation").get(pk=found.pk)
-    if invitation.is_used:
-        raise InvitationUnavailable(InvitationState.USED)
-    if invitation.is_expired:
-        raise InvitationUnavailable(InvitationState.EXPIRED)
+    invitation = _usable(Invitation.objects.select_for_update().select_related("project", "organisation").get(pk=found.pk))
 
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:
