@@ -113,11 +113,10 @@ def serialise(obj: models.Model) -> dict[str, Any]:
 def _user_relations() -> list[tuple[type[models.Model], str]]:
     """(model, lookup) for every relation that points at the user model, hidden ones too
     (e.g. ``Task.created_by`` with ``related_name='+'``)."""
-    found = []
-    for model in apps.get_models():
-        for f in model._meta.get_fields():
-            if f.is_relation and f.concrete and f.related_model is User and model is not User:
-                found.append((model, f.name))
+    found = [
+        (model, f.name) for model in apps.get_models() if model is not User
+        for f in model._meta.get_fields() if f.is_relation and f.concrete and f.related_model is User
+    ]
     return sorted(found, key=lambda mf: (mf[0]._meta.label_lower, mf[1]))
 
 
@@ -262,8 +261,8 @@ def _remove_personal_rows(user: Any) -> dict[str, int]:
 
 def _end_sessions(user_id: int) -> None:
     """Log the person out everywhere (database sessions)."""
-    doomed = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user_id):
-            doomed.append(session.session_key)
+    doomed = [
+        session.session_key for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user_id)
+    ]
     Session.objects.filter(session_key__in=doomed).delete()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from agepartners.i18n import url_in_language
 from projects.models import Project
 from projects.uploads import private_storage
 
@@ -288,21 +289,6 @@ class Activity(models.Model):
 
     @property
     def localized_url(self) -> str:
-        """The stored default-language path, re-reversed in the reader's language."""
-        if not self.url:
-            return ""
-        from urllib.parse import urlsplit
-
-        from django.urls import NoReverseMatch, Resolver404, resolve
-        from django.utils.translation import override
-
-        parts = urlsplit(self.url)
-        language = get_language() or settings.LANGUAGE_CODE
-        try:
-            with override(settings.LANGUAGE_CODE):
-                match = resolve(parts.path)
-            with override(language):
-                path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        except (Resolver404, NoReverseMatch):  # a page that no longer exists: keep the stored link
-            return self.url
-        return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        """The stored default-language path in the reader's language (a page that no longer
+        exists keeps the stored link)."""
+        return url_in_language(self.url, get_language() or settings.LANGUAGE_CODE) if self.url else ""

@@ -42,9 +42,13 @@ def _work_group_filter(request: HttpRequest, project: Project) -> Any:
     from workgroups.models import WorkGroup
 
     raw = request.GET.get("work_group", "")
-    if not raw.isdigit():
-        return None
-    return WorkGroup.objects.filter(project=project, pk=int(raw)).first()
+    return WorkGroup.objects.filter(project=project, pk=int(raw)).first() if raw.isdigit() else None
+
+
+def _initial(request: HttpRequest, project: Project, **initial: Any) -> dict[str, Any]:
+    """A new thread or document starts in the work group whose list it was started from."""
+    work_group = _work_group_filter(request, project)
+    return {**initial, "work_group": work_group.pk} if work_group is not None else initial
 
 
 def _page(request: HttpRequest, qs: Any, per_page: int) -> Any:
@@ -95,11 +99,7 @@ def project_threads(request: HttpRequest, slug: str) -> HttpResponse:
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     _require_contributor(request, project.pk)
-    initial = {}
-    work_group = _work_group_filter(request, project)
-    if work_group is not None:
-        initial["work_group"] = work_group.pk
-    form = ThreadForm(request.POST or None, project=project, initial=initial)
+    form = ThreadForm(request.POST or None, project=project, initial=_initial(request, project))
     if request.method == "POST" and form.is_valid():
         thread = discussions.start_thread(
             project, request.user, form.cleaned_data["title"], form.cleaned_data["body"],
@@ -243,10 +243,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
 def document_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     _require_contributor(request, project.pk)
-    initial: dict[str, Any] = {"language": request.user.person.language}
-    work_group = _work_group_filter(request, project)
-    if work_group is not None:
-        initial["work_group"] = work_group.pk
+    initial = _initial(request, project, language=request.user.person.language)
     form = DocumentForm(request.POST or None, request.FILES or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -334,13 +331,11 @@ def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = dict(
         NotificationPreference.objects.filter(user=request.user, project__in=projects).values_list("project_id", "mode")
     )
-    forms = []
-    for project in projects:
-        form = PreferenceForm(
-            request.POST or None, prefix=f"p{project.pk}",
-            initial={"mode": current.get(project.pk, NotificationPreference.Mode.IMMEDIATE)},
-        )
-        forms.append((project, form))
+    forms = [
+        (project, PreferenceForm(request.POST or None, prefix=f"p{project.pk}",
+                                 initial={"mode": current.get(project.pk, NotificationPreference.Mode.IMMEDIATE)}))
+        for project in projects
+    ]
     if request.method == "POST" and all(form.is_valid() for _p, form in forms):
         for project, form in forms:
             notifications.set_preference(request.user, project, form.cleaned_data["mode"])

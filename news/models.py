@@ -120,10 +120,7 @@ class Localized:
 
     @property
     def has_fallback(self) -> bool:
-        return any(
-            t.fallback for t in (self.title, self.summary, self.body, self.cover_caption, self.cover_alt,
-                                 self.prepared_by_position)
-        )
+        return any(getattr(self, field).fallback for field in TRANSLATED_FIELDS)
 
 
 class Article(models.Model):
@@ -231,9 +228,10 @@ class Article(models.Model):
         a Hungarian reader understands the English version sooner than the Latvian one."""
         lang = lang or translation.get_language() or settings.LANGUAGE_CODE
         original = self.original_language
+        available = self.available_languages()
         # Fields missing in the reader's language all come from one language: the first of
         # English and the original in which the article is complete.
-        shown = next((code for code in (lang, settings.LANGUAGE_CODE, original) if code in self.available_languages()), original)
+        shown = next((code for code in (lang, settings.LANGUAGE_CODE, original) if code in available), original)
 
         def pick(field: str) -> Text:
             own = self.text(field, lang)
@@ -247,7 +245,7 @@ class Article(models.Model):
             title=pick("title"), summary=pick("summary"), body=pick("body"),
             cover_caption=pick("cover_caption"), cover_alt=pick("cover_alt"),
             prepared_by_position=pick("prepared_by_position"),
-            available_languages=self.available_languages(),
+            available_languages=available,
         )
 
     # --- publishing -----------------------------------------------------------------
@@ -291,10 +289,8 @@ class Article(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         for lang in settings.LANGUAGE_CODES:
-            field = f"body_{lang}"
-            value = getattr(self, field, None)
-            if value:
-                setattr(self, field, clean_html(value))
+            if value := self.text("body", lang):
+                setattr(self, f"body_{lang}", clean_html(value))
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 _CACHE_ATTR = "_agepartners_roles"
+_WRITERS = (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
 
 
 def project_roles(user: AnyUser) -> dict[int, str]:
@@ -81,9 +82,7 @@ def is_coordinator(user: AnyUser, project: Project | int) -> bool:
 
 def can_contribute(user: AnyUser, project: Project | int) -> bool:
     """Members who may write (post, upload, answer); observers only read."""
-    if is_superuser(user):
-        return True
-    return project_roles(user).get(_project_id(project)) in (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
+    return is_superuser(user) or project_roles(user).get(_project_id(project)) in _WRITERS
 
 
 def is_any_coordinator(user: AnyUser) -> bool:
@@ -173,7 +172,7 @@ def can_answer_meeting(user: AnyUser, meeting: Meeting) -> bool:
 
     A portal administrator who is not a member has nothing to answer: whoever answers
     stands on the attendance sheet, the grant's evidence of who took part."""
-    return project_roles(user).get(meeting.project_id) in (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
+    return project_roles(user).get(meeting.project_id) in _WRITERS
 
 
 def meeting_attachments_visible(qs: QuerySet[Attachment], user: AnyUser, project: Project | int) -> QuerySet[Attachment]:
