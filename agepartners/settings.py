@@ -110,10 +110,9 @@ if not _DATABASE_URL:
     _DATABASE_URL = f"sqlite:///{VAR_DIR / 'agepartners.sqlite3'}"
 DATABASES = {"default": database_settings(_DATABASE_URL, env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 # Covering indexes (INCLUDE) speed up PostgreSQL only; on the embedded SQLite default the
 # index simply has no extra columns, which is harmless, so its warning (W040) is not shown.
-SILENCED_SYSTEM_CHECKS = [] if USES_POSTGRES else ["models.W040"]
+SILENCED_SYSTEM_CHECKS = [] if DATABASES["default"]["ENGINE"].endswith("postgresql") else ["models.W040"]
 
 # --- Cache ------------------------------------------------------------------
 # allauth's rate limits live in the cache, so it must be a real one.
@@ -330,7 +329,6 @@ LOGGING = {
 }
 
 # --- Portal ----------------------------------------------------------------------------
-# Funding statement required on the Lifelong Learning Programme's public material.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "partners2012")
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)

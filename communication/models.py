@@ -109,9 +109,6 @@ class Follow(models.Model):
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="comm_follow_unique")]
 
 
-LANGUAGE_CHOICES = settings.LANGUAGES
-
-
 class Document(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="documents")
     work_group = models.ForeignKey(
@@ -120,7 +117,7 @@ class Document(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, default="en")
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="en")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -291,8 +291,7 @@ def _serve(version: DocumentVersion) -> FileResponse:
     except (FileNotFoundError, OSError):
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=version.file_name, content_type=version.content_type)
-    # Never rendered by the browser as a page of this site, whatever the file holds.
-    response["X-Content-Type-Options"] = "nosniff"
+    # Never rendered as a page of this site, whatever it holds (nosniff: SecurityMiddleware).
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-cache"
     response["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -204,9 +204,7 @@ def is_work_group_lead(user: AnyUser, work_group: WorkGroup) -> bool:
 def can_manage_tasks(user: AnyUser, work_group: WorkGroup) -> bool:
     """Create tasks in the group, edit them and assign responsibilities."""
     project_id = work_group.project_id
-    if is_coordinator(user, project_id):
-        return True
-    return can_contribute(user, project_id) and is_work_group_lead(user, work_group)
+    return is_coordinator(user, project_id) or (can_contribute(user, project_id) and is_work_group_lead(user, work_group))
 
 
 def is_responsible_for(user: AnyUser, task: Task) -> bool:
@@ -226,9 +224,9 @@ def is_responsible(user: AnyUser, people: Iterable[User], organisations: Iterabl
 
 def can_update_task(user: AnyUser, task: Task) -> bool:
     """Change the status of a task and comment on it."""
-    if not can_contribute(user, task.work_group.project_id):
-        return False
-    return is_responsible_for(user, task) or can_manage_tasks(user, task.work_group)
+    return can_contribute(user, task.work_group.project_id) and (
+        is_responsible_for(user, task) or can_manage_tasks(user, task.work_group)
+    )
 
 
 def my_tasks_q(user: AnyUser) -> Q:
