@@ -10,6 +10,7 @@ import datetime
 import logging
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -17,11 +18,13 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import ProjectSecurityPolicy
 from meetings.models import Meeting, Participation
+from outbox.models import OutgoingEmail
 from projects import permissions
-from projects.models import Membership, Person, new_token
+from projects.models import Invitation, Membership, Person, new_token
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -43,8 +46,6 @@ FORMER_MEMBER_LAST_NAME = "member"
 
 
 def has_totp(user: Any) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
@@ -54,9 +55,7 @@ def projects_requiring_2fa(user: Any) -> list[int]:
     Costs no query for people who coordinate nothing (the roles are cached per request
     by projects.permissions) and one query for coordinators.
     """
-    if not user.is_authenticated:
-        return []
-    coordinated = permissions.coordinated_project_ids(user)
+    coordinated = permissions.coordinated_project_ids(user)  # none for visitors
     if not coordinated:
         return []
     return list(
@@ -153,8 +152,6 @@ class ErasureRefused(Exception):
 
 def erasure_blockers(user: Any) -> list[str]:
     """Reasons that stop an erasure, as project titles or a role (empty: it may go)."""
-    from django.utils.translation import gettext as _
-
     reasons = []
     if user.is_superuser:
         reasons.append(_("You are a portal administrator: ask another administrator to remove your rights first."))
@@ -208,14 +205,10 @@ def erase_user(user: Any) -> dict[str, Any]:
     summary["memberships"] = Membership.objects.filter(user=user).delete()[0]
     summary["removed"] = _remove_personal_rows(user)
 
-    from outbox.models import OutgoingEmail
-
     OutgoingEmail.objects.filter(user=user, status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.FAILED]).delete()
     OutgoingEmail.objects.filter(Q(user=user) | Q(to_email__iexact=old_email)).update(
         to_email="erased@invalid.example", body_text="", body_html="", attachments=[], user=None
     )
-    from projects.models import Invitation
-
     Invitation.objects.filter(email__iexact=old_email).delete()
 
     Person.objects.filter(user=user).update(

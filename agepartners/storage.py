@@ -79,11 +79,7 @@ class StreamedObject(File):
 
     def __init__(self, body: Any, name: str, size: int) -> None:
         super().__init__(body, name)
-        self._size = size
-
-    @property
-    def size(self) -> int:
-        return self._size
+        self.size = size  # from the store's answer: File would seek to the end to learn it
 
     def seekable(self) -> bool:
         return False

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agepartners.i18n import url_in_language
+from communication.markup import render_markdown
 from projects.models import Project
 from projects.uploads import private_storage
 
@@ -79,8 +80,6 @@ class Post(models.Model):
         return f"{self.thread} #{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from communication.markup import render_markdown
-
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 

@@ -27,8 +27,7 @@ def preferences(project_id: int, user_ids: Iterable[int]) -> dict[int, str]:
 
 
 def set_preference(user: Any, project: Project, mode: str) -> NotificationPreference:
-    pref, _created = NotificationPreference.objects.update_or_create(user=user, project=project, defaults={"mode": mode})
-    return pref
+    return NotificationPreference.objects.update_or_create(user=user, project=project, defaults={"mode": mode})[0]
 
 
 def members_only(project_id: int, users: Iterable[Any]) -> list[Any]:

@@ -23,6 +23,7 @@ from communication.markup import handle_for
 from communication.models import EDIT_WINDOW, Document, DocumentVersion, NotificationPreference, Post, Thread
 from projects import permissions
 from projects.models import Project
+from workgroups.models import WorkGroup
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 50
@@ -39,8 +40,6 @@ def _require_contributor(request: HttpRequest, project_id: int) -> None:
 
 
 def _work_group_filter(request: HttpRequest, project: Project) -> Any:
-    from workgroups.models import WorkGroup
-
     raw = request.GET.get("work_group", "")
     return WorkGroup.objects.filter(project=project, pk=int(raw)).first() if raw.isdigit() else None
 

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from outbox.services import queue_email
 from projects.models import Invitation, Membership, Organisation, Partner, Person, Project, hash_token, new_token
+from projects.permissions import forget_roles
 
 User = get_user_model()
 
@@ -80,8 +81,6 @@ def add_membership(user: Any, project: Project, role: str = Membership.Role.MEMB
     if role == Membership.Role.COORDINATOR and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    from projects.permissions import forget_roles
-
     forget_roles(user)
     return membership
 

@@ -73,8 +73,10 @@ def update_task(
         (task.responsible_people, responsible_people), (task.responsible_organisations, responsible_organisations),
     ]
     for relation, chosen in relations:
-        new = {obj.pk for obj in chosen} if chosen is not None else None
-        if new is not None and new != set(relation.values_list("pk", flat=True)):
+        if chosen is None:
+            continue
+        new = {obj.pk for obj in chosen}
+        if new != set(relation.values_list("pk", flat=True)):
             relation.set(list(new))
             edited = True
     if task.deadline != old_deadline:
