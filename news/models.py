@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from news.html import clean_html
 from projects.models import Project
@@ -46,8 +47,6 @@ COVER_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 
 def validate_cover_image(file: Any) -> None:
     """Accept only real JPEG/PNG/WebP/GIF pictures up to 5 MB, whatever the file is called."""
-    from PIL import Image, UnidentifiedImageError
-
     size = getattr(file, "size", 0) or 0
     if size > COVER_MAX_BYTES:
         raise ValidationError(

@@ -182,15 +182,12 @@ def invite(
         organisation=organisation, role=role, language=language, position=position,
         invited_by=invited_by,
     )
-    token = issue_invitation(invitation)
-    return invitation, token
+    return invitation, issue_invitation(invitation)
 
 
 def resend_invitation(invitation: Invitation) -> str | None:
     """A new link for an invitation not yet accepted (the old link dies). None if used."""
-    if invitation.is_used:
-        return None
-    return issue_invitation(invitation)
+    return None if invitation.is_used else issue_invitation(invitation)
 
 
 def find_invitation(token: str) -> Invitation:
