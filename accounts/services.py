@@ -7,11 +7,10 @@ Each app's rows are gathered defensively: an app that is not installed is skippe
 from __future__ import annotations
 
 import datetime
-import decimal
 import logging
-import uuid
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -19,11 +18,13 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import ProjectSecurityPolicy
 from meetings.models import Meeting, Participation
+from outbox.models import OutgoingEmail
 from projects import permissions
-from projects.models import Membership, Person, new_token
+from projects.models import Invitation, Membership, Person, new_token
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -45,8 +46,6 @@ FORMER_MEMBER_LAST_NAME = "member"
 
 
 def has_totp(user: Any) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
@@ -56,9 +55,7 @@ def projects_requiring_2fa(user: Any) -> list[int]:
     Costs no query for people who coordinate nothing (the roles are cached per request
     by projects.permissions) and one query for coordinators.
     """
-    if not user.is_authenticated:
-        return []
-    coordinated = permissions.coordinated_project_ids(user)
+    coordinated = permissions.coordinated_project_ids(user)  # none for visitors
     if not coordinated:
         return []
     return list(
@@ -78,10 +75,6 @@ def must_set_up_2fa(user: Any) -> bool:
 def _plain(value: Any) -> Any:
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, models.Model):
-        return str(value)
     if isinstance(value, FieldFile):  # the stored name only: private files have no URL
         return value.name or ""
     if isinstance(value, (list, tuple)):
@@ -90,7 +83,7 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    return str(value)
+    return str(value)  # decimals, UUIDs, model instances
 
 
 def _is_secret(name: str) -> bool:
@@ -109,24 +102,20 @@ def serialise(obj: models.Model) -> dict[str, Any]:
             continue
         if f.is_relation:
             data[f.name] = str(getattr(obj, f.name)) if getattr(obj, f.attname) is not None else None
-        elif getattr(f, "choices", None):
-            data[f.name] = _plain(getattr(obj, f.name))
-            display = getattr(obj, f"get_{f.name}_display", None)
-            if display is not None:
-                data[f"{f.name}_display"] = str(display())
         else:
             data[f.name] = _plain(getattr(obj, f.name))
+            if f.choices:
+                data[f"{f.name}_display"] = str(getattr(obj, f"get_{f.name}_display")())
     return data
 
 
 def _user_relations() -> list[tuple[type[models.Model], str]]:
     """(model, lookup) for every relation that points at the user model, hidden ones too
     (e.g. ``Task.created_by`` with ``related_name='+'``)."""
-    found = []
-    for model in apps.get_models():
-        for f in model._meta.get_fields():
-            if f.is_relation and f.concrete and f.related_model is User and model is not User:
-                found.append((model, f.name))
+    found = [
+        (model, f.name) for model in apps.get_models() if model is not User
+        for f in model._meta.get_fields() if f.is_relation and f.concrete and f.related_model is User
+    ]
     return sorted(found, key=lambda mf: (mf[0]._meta.label_lower, mf[1]))
 
 
@@ -163,8 +152,6 @@ class ErasureRefused(Exception):
 
 def erasure_blockers(user: Any) -> list[str]:
     """Reasons that stop an erasure, as project titles or a role (empty: it may go)."""
-    from django.utils.translation import gettext as _
-
     reasons = []
     if user.is_superuser:
         reasons.append(_("You are a portal administrator: ask another administrator to remove your rights first."))
@@ -218,14 +205,10 @@ def erase_user(user: Any) -> dict[str, Any]:
     summary["memberships"] = Membership.objects.filter(user=user).delete()[0]
     summary["removed"] = _remove_personal_rows(user)
 
-    from outbox.models import OutgoingEmail
-
     OutgoingEmail.objects.filter(user=user, status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.FAILED]).delete()
     OutgoingEmail.objects.filter(Q(user=user) | Q(to_email__iexact=old_email)).update(
         to_email="erased@invalid.example", body_text="", body_html="", attachments=[], user=None
     )
-    from projects.models import Invitation
-
     Invitation.objects.filter(email__iexact=old_email).delete()
 
     Person.objects.filter(user=user).update(
@@ -255,27 +238,24 @@ KEEP_ON_ERASURE = {"projects.person", "meetings.participation", "admin.logentry"
 
 def _remove_personal_rows(user: Any) -> dict[str, int]:
     removed: dict[str, int] = {}
-    for model in apps.get_models():
-        label = model._meta.label_lower
-        for f in model._meta.get_fields():
-            if not (f.is_relation and f.concrete and f.related_model is User) or model is User:
-                continue
-            if isinstance(f, models.ManyToManyField):  # e.g. work-group members, task responsibilities
-                through = getattr(model, f.name).through
-                count = through.objects.filter(**{f.m2m_reverse_field_name(): user}).delete()[0]
-            elif isinstance(f, models.ForeignKey) and f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
-                count = model._default_manager.filter(**{f.name: user}).delete()[0]
-            else:
-                continue
-            if count:
-                removed[f"{label}.{f.name}"] = count
+    for model, name in _user_relations():
+        label, f = model._meta.label_lower, model._meta.get_field(name)
+        if isinstance(f, models.ManyToManyField):  # e.g. work-group members, task responsibilities
+            through = getattr(model, f.name).through
+            count = through.objects.filter(**{f.m2m_reverse_field_name(): user}).delete()[0]
+        elif isinstance(f, models.ForeignKey) and f.remote_field.on_delete is models.CASCADE and label not in KEEP_ON_ERASURE:
+            count = model._default_manager.filter(**{f.name: user}).delete()[0]
+        else:
+            continue
+        if count:
+            removed[f"{label}.{f.name}"] = count
     return removed
 
 
 def _end_sessions(user_id: int) -> None:
     """Log the person out everywhere (database sessions)."""
-    doomed = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user_id):
-            doomed.append(session.session_key)
+    doomed = [
+        session.session_key for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user_id)
+    ]
     Session.objects.filter(session_key__in=doomed).delete()

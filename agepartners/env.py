@@ -26,13 +26,12 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str) -> str:
-    value = os.environ.get(name)
-    return default if value is None or value == "" else value
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if not value:
         return default
     lowered = value.strip().lower()
     if lowered in _TRUE:
@@ -44,7 +43,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if not value:
         return default
     try:
         number = int(value)
@@ -200,7 +199,7 @@ def s3_options(files_url: str) -> dict[str, Any]:
             "one bucket name; percent-encode / and @ in the secret; options: region, tls)"
             + (f"; unknown option(s): {', '.join(sorted(unknown))}" if unknown else "")
         )
-    tls = query.get("tls", "0").lower() in ("1", "true", "yes", "on")
+    tls = query.get("tls", "0").lower() in _TRUE
     host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
     from botocore.config import Config
 

@@ -110,10 +110,9 @@ if not _DATABASE_URL:
     _DATABASE_URL = f"sqlite:///{VAR_DIR / 'agepartners.sqlite3'}"
 DATABASES = {"default": database_settings(_DATABASE_URL, env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 # Covering indexes (INCLUDE) speed up PostgreSQL only; on the embedded SQLite default the
 # index simply has no extra columns, which is harmless, so its warning (W040) is not shown.
-SILENCED_SYSTEM_CHECKS = [] if USES_POSTGRES else ["models.W040"]
+SILENCED_SYSTEM_CHECKS = [] if DATABASES["default"]["ENGINE"].endswith("postgresql") else ["models.W040"]
 
 # --- Cache ------------------------------------------------------------------
 # allauth's rate limits live in the cache, so it must be a real one.
@@ -140,10 +139,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "projects.adapters.AccountAdapter"
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # A reset asked for an address without an account sends nothing (allauth's default mails
 # it "there is no account"): otherwise anyone could make the portal mail strangers. The
 # page says the same in both cases (ACCOUNT_PREVENT_ENUMERATION, allauth's default).
@@ -174,8 +170,6 @@ LANGUAGES = [
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["agepartners.formats"]
-USE_I18N = True
-USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Riga")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = tuple(LANGUAGE_CODES)
@@ -242,8 +236,6 @@ else:
     # Messages of a dead worker come back after this long; no ETA may exceed it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -282,12 +274,10 @@ SECURE_HSTS_PRELOAD = _PROD
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", _PROD)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+# Django's defaults, relied on (accounts/tests/test_security_headers.py checks them):
+# HttpOnly, SameSite=Lax session and CSRF cookies, X-Frame-Options DENY, nosniff, and
+# Referrer-Policy and Cross-Origin-Opener-Policy "same-origin".
 if not SECURE_SSL_REDIRECT and env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # The proxy does the redirect to HTTPS; tell check --deploy so.
     SILENCED_SYSTEM_CHECKS += ["security.W008"]
@@ -314,8 +304,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Failed logins, the admin login included. Per account (the email): 5 failures in 5
 # minutes lock that account, from any address. Per client address: a partner office
 # behind one NAT address shares it, so that limit is sized for a whole office, not one
@@ -341,7 +329,6 @@ LOGGING = {
 }
 
 # --- Portal ----------------------------------------------------------------------------
-# Funding statement required on the Lifelong Learning Programme's public material.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "partners2012")
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)

@@ -15,7 +15,6 @@ instead of a 500.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -80,11 +79,7 @@ class StreamedObject(File):
 
     def __init__(self, body: Any, name: str, size: int) -> None:
         super().__init__(body, name)
-        self._size = size
-
-    @property
-    def size(self) -> int:
-        return self._size
+        self.size = size  # from the store's answer: File would seek to the end to learn it
 
     def seekable(self) -> bool:
         return False
@@ -142,11 +137,3 @@ def check_storage(storage: Storage) -> None:
             parent = parent.parent
         if not os.access(parent, os.W_OK):
             raise StorageUnavailable(f"{location} is not writable")
-
-
-def sha256_of(storage: Storage, name: str) -> str:
-    digest = hashlib.sha256()
-    with storage.open(name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -14,6 +14,7 @@ from communication import discussions, documents
 from communication.models import Document, NotificationPreference, Thread
 from projects.demo import content
 from projects.demo_dates import moved
+from workgroups.models import WorkGroup
 
 CONTENT = content(__file__)
 
@@ -44,8 +45,6 @@ def simple_pdf(text: str) -> bytes:
 
 
 def _work_group(ctx: Any) -> Any:
-    from workgroups.models import WorkGroup
-
     groups = WorkGroup.objects.filter(project=ctx.project).order_by("name")
     return groups.filter(name__icontains="skill").first() or groups.first()
 

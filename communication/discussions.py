@@ -44,15 +44,7 @@ def mentioned_members(project: Project | int, text: str) -> list[Any]:
     if not handles:
         return []
     directory = mention_directory(project)
-    found: dict[int, Any] = {}
-    for handle in handles:
-        for user in directory.get(handle, []):
-            found[user.pk] = user
-    return list(found.values())
-
-
-def _follow(thread: Thread, user: Any) -> None:
-    Follow.objects.update_or_create(thread=thread, user=user, defaults={"active": True})
+    return list({user.pk: user for handle in handles for user in directory.get(handle, [])}.values())
 
 
 def set_following(thread: Thread, user: Any, following: bool) -> None:
@@ -69,7 +61,7 @@ def start_thread(project: Project, author: Any, title: str, body: str, work_grou
         created_at=now, last_activity_at=now,
     )
     post = Post.objects.create(thread=thread, author=author, body=body, created_at=now)
-    _follow(thread, author)
+    set_following(thread, author, True)
     record_activity(
         key=f"communication.thread:{thread.pk}:created", project_id=project.pk, kind=Activity.Kind.THREAD,
         title=thread.title, url=default_language_path("communication:thread", thread.pk), actor=author,
@@ -93,7 +85,7 @@ def reply(thread: Thread, author: Any, body: str, at: datetime | None = None, no
     if documents:
         post.documents.set(documents)
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
-    _follow(thread, author)
+    set_following(thread, author, True)
     record_activity(
         key=f"communication.post:{post.pk}:created", project_id=thread.project_id, kind=Activity.Kind.REPLY,
         title=thread.title, url=default_language_path("communication:thread", thread.pk) + f"#post-{post.pk}",

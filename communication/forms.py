@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from communication.models import NotificationPreference
 from projects.uploads import allowed_extensions_text, check_upload, max_upload_bytes
 from projects.models import Project
+from workgroups.models import WorkGroup
 
 BODY_HELP = _(
     "Markdown works: **bold**, *italic*, lists, [links](https://example.org). "
@@ -19,8 +20,6 @@ BODY_HELP = _(
 
 
 def _work_group_field(project: Project) -> forms.ModelChoiceField:
-    from workgroups.models import WorkGroup
-
     return forms.ModelChoiceField(
         label=_("Work group"), queryset=WorkGroup.objects.filter(project=project).order_by("name"),
         required=False, empty_label=_("The whole project"),

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from agepartners.i18n import url_in_language
+from communication.markup import render_markdown
 from projects.models import Project
 from projects.uploads import private_storage
 
@@ -78,8 +80,6 @@ class Post(models.Model):
         return f"{self.thread} #{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from communication.markup import render_markdown
-
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
@@ -108,9 +108,6 @@ class Follow(models.Model):
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="comm_follow_unique")]
 
 
-LANGUAGE_CHOICES = settings.LANGUAGES
-
-
 class Document(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="documents")
     work_group = models.ForeignKey(
@@ -119,7 +116,7 @@ class Document(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, default="en")
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="en")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -173,9 +170,6 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} v{self.number}"
-
-    def get_download_url(self) -> str:
-        return reverse("communication:version_download", args=[self.document_id, self.number])
 
 
 class NotificationPreference(models.Model):
@@ -291,21 +285,6 @@ class Activity(models.Model):
 
     @property
     def localized_url(self) -> str:
-        """The stored default-language path, re-reversed in the reader's language."""
-        if not self.url:
-            return ""
-        from urllib.parse import urlsplit
-
-        from django.urls import NoReverseMatch, Resolver404, resolve
-        from django.utils.translation import override
-
-        parts = urlsplit(self.url)
-        language = get_language() or settings.LANGUAGE_CODE
-        try:
-            with override(settings.LANGUAGE_CODE):
-                match = resolve(parts.path)
-            with override(language):
-                path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        except (Resolver404, NoReverseMatch):  # a page that no longer exists: keep the stored link
-            return self.url
-        return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        """The stored default-language path in the reader's language (a page that no longer
+        exists keeps the stored link)."""
+        return url_in_language(self.url, get_language() or settings.LANGUAGE_CODE) if self.url else ""

@@ -27,8 +27,7 @@ def preferences(project_id: int, user_ids: Iterable[int]) -> dict[int, str]:
 
 
 def set_preference(user: Any, project: Project, mode: str) -> NotificationPreference:
-    pref, _created = NotificationPreference.objects.update_or_create(user=user, project=project, defaults={"mode": mode})
-    return pref
+    return NotificationPreference.objects.update_or_create(user=user, project=project, defaults={"mode": mode})[0]
 
 
 def members_only(project_id: int, users: Iterable[Any]) -> list[Any]:
@@ -98,17 +97,14 @@ def notification_context(notification: Notification) -> dict[str, Any]:
 
 
 def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.email
+    return "" if user is None else user.get_full_name() or user.email
 
 
 # --- Daily digest --------------------------------------------------------------------------
 
 
 def _reminder_moment(person: Any, now: datetime) -> tuple[date, datetime]:
-    local = now.astimezone(person.tz)
-    day = local.date()
+    day = now.astimezone(person.tz).date()
     moment = datetime.combine(day, time(person.reminder_hour), tzinfo=person.tz)
     return day, moment
 
@@ -125,9 +121,7 @@ def send_daily_digests(now: datetime | None = None) -> int:
     )
     for user in waiting:
         day, moment = _reminder_moment(user.person, now)
-        if now < moment:
-            continue
-        if _send_digest(user, day, moment):
+        if now >= moment and _send_digest(user, day, moment):
             sent += 1
     return sent
 

@@ -11,20 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from communication.models import Activity, DocumentVersion, Post, Thread
-from communication.activity import forget_activity, record_activity
+from communication.activity import default_language_path, forget_activity, record_activity
 from meetings.models import Meeting
 from news.models import Article
 from workgroups.models import Task, TaskEvent
-
-
-def _in_default_language(url: Any) -> str:
-    """Stored once, in the default language; the feed moves links into the reader's."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(url())
 
 
 def _past_moment(day: date | None, time_zone: str) -> datetime:
@@ -62,7 +55,7 @@ def task_saved(sender: Any, instance: Task, **kwargs: Any) -> None:
     # who did it comes with the task's history (task_event_saved).
     record_activity(
         key=key, project_id=work_group.project_id, kind=Activity.Kind.TASK_DONE, title=instance.title,
-        url=_in_default_language(lambda: reverse("workgroups:task", args=[instance.pk])),
+        url=default_language_path("workgroups:task", instance.pk),
         work_group_id=work_group.pk, at=_past_moment(instance.completed_on, work_group.project.time_zone), move=False,
     )
 
@@ -85,7 +78,7 @@ def meeting_saved(sender: Any, instance: Meeting, **kwargs: Any) -> None:
     now = timezone.now()
     record_activity(
         key=key, project_id=instance.project_id, kind=Activity.Kind.MINUTES, title=instance.title,
-        url=_in_default_language(lambda: reverse("meetings:detail", args=[instance.pk])),
+        url=default_language_path("meetings:detail", instance.pk),
         at=min(instance.ends_at, now), move=False,
     )
 
@@ -97,12 +90,12 @@ def article_saved(sender: Any, instance: Article, **kwargs: Any) -> None:
         forget_activity(key)
         return
     titles = {code: str(value) for code, _name in settings.LANGUAGES if (value := getattr(instance, f"title_{code}"))}
-    with translation.override(settings.LANGUAGE_CODE):
-        title = str(instance.title or instance)
+    with translation.override(settings.LANGUAGE_CODE):  # stored once; the feed translates it for the reader
+        title, url = str(instance.title or instance), instance.get_absolute_url()
     # A scheduled article enters the feed at its publish time (the feed shows only the past).
     record_activity(
         key=key, project_id=instance.project_id, kind=Activity.Kind.NEWS, title=title, titles=titles,
-        url=_in_default_language(instance.get_absolute_url), actor=instance.author, at=instance.publish_at,
+        url=url, actor=instance.author, at=instance.publish_at,
     )
 
 

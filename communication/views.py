@@ -23,6 +23,7 @@ from communication.markup import handle_for
 from communication.models import EDIT_WINDOW, Document, DocumentVersion, NotificationPreference, Post, Thread
 from projects import permissions
 from projects.models import Project
+from workgroups.models import WorkGroup
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 50
@@ -39,12 +40,14 @@ def _require_contributor(request: HttpRequest, project_id: int) -> None:
 
 
 def _work_group_filter(request: HttpRequest, project: Project) -> Any:
-    from workgroups.models import WorkGroup
-
     raw = request.GET.get("work_group", "")
-    if not raw.isdigit():
-        return None
-    return WorkGroup.objects.filter(project=project, pk=int(raw)).first()
+    return WorkGroup.objects.filter(project=project, pk=int(raw)).first() if raw.isdigit() else None
+
+
+def _initial(request: HttpRequest, project: Project, **initial: Any) -> dict[str, Any]:
+    """A new thread or document starts in the work group whose list it was started from."""
+    work_group = _work_group_filter(request, project)
+    return {**initial, "work_group": work_group.pk} if work_group is not None else initial
 
 
 def _page(request: HttpRequest, qs: Any, per_page: int) -> Any:
@@ -56,8 +59,7 @@ def _thread_qs() -> Any:
 
 
 def _mention_hints(project: Project) -> list[str]:
-    handles = discussions.mention_directory(project)
-    return sorted(handles)
+    return sorted(discussions.mention_directory(project))
 
 
 # --- Discussions ---------------------------------------------------------------------------
@@ -96,11 +98,7 @@ def project_threads(request: HttpRequest, slug: str) -> HttpResponse:
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     _require_contributor(request, project.pk)
-    initial = {}
-    work_group = _work_group_filter(request, project)
-    if work_group is not None:
-        initial["work_group"] = work_group.pk
-    form = ThreadForm(request.POST or None, project=project, initial=initial)
+    form = ThreadForm(request.POST or None, project=project, initial=_initial(request, project))
     if request.method == "POST" and form.is_valid():
         thread = discussions.start_thread(
             project, request.user, form.cleaned_data["title"], form.cleaned_data["body"],
@@ -201,21 +199,19 @@ def thread_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     if not permissions.can_moderate_discussions(request.user, thread.project_id):
         raise Http404
-    action = request.POST.get("action")
-    if action == "pin":
-        discussions.set_pinned(thread, True)
-        messages.success(request, _("The discussion is pinned to the top of the list."))
-    elif action == "unpin":
-        discussions.set_pinned(thread, False)
-        messages.success(request, _("The discussion is no longer pinned."))
-    elif action == "close":
-        discussions.set_closed(thread, True)
-        messages.success(request, _("The discussion is closed; nobody can reply any more."))
-    elif action == "reopen":
-        discussions.set_closed(thread, False)
-        messages.success(request, _("The discussion is open for replies again."))
-    else:
+    actions = {
+        "pin": (discussions.set_pinned, True, _("The discussion is pinned to the top of the list.")),
+        "unpin": (discussions.set_pinned, False, _("The discussion is no longer pinned.")),
+        "close": (discussions.set_closed, True, _("The discussion is closed; nobody can reply any more.")),
+        "reopen": (discussions.set_closed, False, _("The discussion is open for replies again.")),
+    }
+    action = actions.get(request.POST.get("action", ""))
+    if action is None:
         messages.error(request, _("Unknown action."))
+    else:
+        change, value, done = action
+        change(thread, value)
+        messages.success(request, done)
     return redirect(thread)
 
 
@@ -225,10 +221,8 @@ def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     following = request.POST.get("follow") == "1"
     discussions.set_following(thread, request.user, following)
-    if following:
-        messages.success(request, _("You will be told about new replies."))
-    else:
-        messages.success(request, _("You will no longer be told about new replies (mentions still reach you)."))
+    messages.success(request, _("You will be told about new replies.") if following
+                     else _("You will no longer be told about new replies (mentions still reach you)."))
     return redirect(thread)
 
 
@@ -248,10 +242,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
 def document_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     _require_contributor(request, project.pk)
-    initial: dict[str, Any] = {"language": request.user.person.language}
-    work_group = _work_group_filter(request, project)
-    if work_group is not None:
-        initial["work_group"] = work_group.pk
+    initial = _initial(request, project, language=request.user.person.language)
     form = DocumentForm(request.POST or None, request.FILES or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -299,8 +290,7 @@ def _serve(version: DocumentVersion) -> FileResponse:
     except (FileNotFoundError, OSError):
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=version.file_name, content_type=version.content_type)
-    # Never rendered by the browser as a page of this site, whatever the file holds.
-    response["X-Content-Type-Options"] = "nosniff"
+    # Never rendered as a page of this site, whatever it holds (nosniff: SecurityMiddleware).
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-cache"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -339,13 +329,11 @@ def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = dict(
         NotificationPreference.objects.filter(user=request.user, project__in=projects).values_list("project_id", "mode")
     )
-    forms = []
-    for project in projects:
-        form = PreferenceForm(
-            request.POST or None, prefix=f"p{project.pk}",
-            initial={"mode": current.get(project.pk, NotificationPreference.Mode.IMMEDIATE)},
-        )
-        forms.append((project, form))
+    forms = [
+        (project, PreferenceForm(request.POST or None, prefix=f"p{project.pk}",
+                                 initial={"mode": current.get(project.pk, NotificationPreference.Mode.IMMEDIATE)}))
+        for project in projects
+    ]
     if request.method == "POST" and all(form.is_valid() for _p, form in forms):
         for project, form in forms:
             notifications.set_preference(request.user, project, form.cleaned_data["mode"])

@@ -11,11 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from news.html import clean_html, plain_text
 from news.models import Article
@@ -31,17 +32,11 @@ class LatestNewsRss(Feed):
         # The feed's language is the one of its URL prefix.
         return translation.get_language() or settings.LANGUAGE_CODE
 
-    def title(self, lang: str) -> str:
-        return _("agepartners news")
-
-    def link(self, lang: str) -> str:
-        return reverse("news:list")
-
-    def description(self, lang: str) -> str:
-        return _("Public news of the partnerships on agepartners.")
-
-    def feed_url(self, lang: str) -> str:
-        return reverse("news:rss")
+    # Lazy: each request's language (its URL prefix) translates and reverses them.
+    title = gettext_lazy("agepartners news")
+    link = reverse_lazy("news:list")
+    description = gettext_lazy("Public news of the partnerships on agepartners.")
+    feed_url = reverse_lazy("news:rss")
 
     def items(self, lang: str) -> list[tuple[Article, Any]]:
         articles = Article.objects.public().select_related("project").order_by("-publish_at", "-pk")[:FEED_SIZE]
@@ -91,9 +86,5 @@ class LatestNewsRss(Feed):
 
 class LatestNewsAtom(LatestNewsRss):
     feed_type = Atom1Feed
-
-    def subtitle(self, lang: str) -> str:
-        return self.description(lang)
-
-    def feed_url(self, lang: str) -> str:
-        return reverse("news:atom")
+    subtitle = LatestNewsRss.description
+    feed_url = reverse_lazy("news:atom")

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from news.html import clean_html
 from projects.models import Project
@@ -46,8 +47,6 @@ COVER_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 
 def validate_cover_image(file: Any) -> None:
     """Accept only real JPEG/PNG/WebP/GIF pictures up to 5 MB, whatever the file is called."""
-    from PIL import Image, UnidentifiedImageError
-
     size = getattr(file, "size", 0) or 0
     if size > COVER_MAX_BYTES:
         raise ValidationError(
@@ -119,16 +118,8 @@ class Localized:
         return self.body.lang
 
     @property
-    def is_translated(self) -> bool:
-        """The whole article exists in the requested language."""
-        return self.language in self.available_languages
-
-    @property
     def has_fallback(self) -> bool:
-        return any(
-            t.fallback for t in (self.title, self.summary, self.body, self.cover_caption, self.cover_alt,
-                                 self.prepared_by_position)
-        )
+        return any(getattr(self, field).fallback for field in TRANSLATED_FIELDS)
 
 
 class Article(models.Model):
@@ -236,9 +227,10 @@ class Article(models.Model):
         a Hungarian reader understands the English version sooner than the Latvian one."""
         lang = lang or translation.get_language() or settings.LANGUAGE_CODE
         original = self.original_language
+        available = self.available_languages()
         # Fields missing in the reader's language all come from one language: the first of
         # English and the original in which the article is complete.
-        shown = next((code for code in (lang, settings.LANGUAGE_CODE, original) if code in self.available_languages()), original)
+        shown = next((code for code in (lang, settings.LANGUAGE_CODE, original) if code in available), original)
 
         def pick(field: str) -> Text:
             own = self.text(field, lang)
@@ -252,7 +244,7 @@ class Article(models.Model):
             title=pick("title"), summary=pick("summary"), body=pick("body"),
             cover_caption=pick("cover_caption"), cover_alt=pick("cover_alt"),
             prepared_by_position=pick("prepared_by_position"),
-            available_languages=self.available_languages(),
+            available_languages=available,
         )
 
     # --- publishing -----------------------------------------------------------------
@@ -296,10 +288,8 @@ class Article(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         for lang in settings.LANGUAGE_CODES:
-            field = f"body_{lang}"
-            value = getattr(self, field, None)
-            if value:
-                setattr(self, field, clean_html(value))
+            if value := self.text("body", lang):
+                setattr(self, f"body_{lang}", clean_html(value))
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)

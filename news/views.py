@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -138,15 +138,13 @@ def subscription(request: HttpRequest, project: str) -> HttpResponse:
     target = get_object_or_404(permissions.member_projects(request.user), slug=project)
     wanted = request.POST.get("subscribe") == "1"
     services.set_subscription(request.user, target, wanted)
-    if wanted:
-        messages.success(request, _("You will get an email when news of %(project)s is published.") % {"project": target.title})
-    else:
-        messages.success(request, _("You will no longer get emails about news of %(project)s.") % {"project": target.title})
+    done = (_("You will get an email when news of %(project)s is published.") if wanted
+            else _("You will no longer get emails about news of %(project)s."))
+    messages.success(request, done % {"project": target.title})
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         return HttpResponseRedirect(next_url)
     return redirect("news:list")
-
 
 
 def cover_image(request: HttpRequest, name: str) -> FileResponse:
@@ -168,10 +166,7 @@ def cover_image(request: HttpRequest, name: str) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
-    public = (
-        article.audience == Article.Audience.PUBLIC and article.project.is_public
-        and article.status == Article.Status.PUBLISHED and article.publish_at <= timezone.now()
-    )
+    public = article.audience == Article.Audience.PUBLIC and article.project.is_public and article.is_live
     # A new image is a new file name (Django's storage never overwrites), so a day is safe;
     # members-only pictures stay in the reader's browser cache, not in shared caches.
     patch_cache_control(response, max_age=86400, **({"public": True} if public else {"private": True}))

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
-from django.urls import reverse
 from django.utils import translation
 
 from agepartners.i18n import url_in_language
@@ -20,9 +19,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join by invitation only (see projects.services / invitations).
         return False
-
-    def get_login_redirect_url(self, request: HttpRequest) -> str:
-        return reverse("dashboard")
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponseBase:
         """Switch to the person's own language at login: the "logged in" message, the
@@ -42,10 +38,8 @@ class AccountAdapter(DefaultAccountAdapter):
         request = context.get("request")
         ctx = {"email": email, "current_site": get_current_site(request) if request is not None else None, **context}
         message = self.render_mail(template_prefix, email, ctx)
-        html = ""
-        for content, mimetype in getattr(message, "alternatives", []):
-            if mimetype == "text/html":
-                html = str(content)
+        alternatives = getattr(message, "alternatives", [])
+        html = next((str(content) for content, mimetype in alternatives if mimetype == "text/html"), "")
         record_email(
             # Each reset request is a new email; the random key only keeps rows distinct.
             key=f"account:{template_prefix}:{uuid.uuid4()}",

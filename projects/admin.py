@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from projects import permissions, services
-from projects.admin_scope import ProjectScopedAdmin, ScopedInline, admin_user
+from projects.admin_scope import ProjectScopedAdmin, ScopedInline, admin_user, person_label
 from projects.forms import InvitationAdminForm
 from projects.models import Invitation, Membership, Organisation, Partner, Person, Project
 
@@ -141,7 +141,7 @@ class MembershipAdmin(ProjectScopedAdmin):
 
     @admin.display(description=_("person"), ordering="user__first_name")
     def member(self, membership: Membership) -> str:
-        return membership.user.get_full_name() or membership.user.email
+        return person_label(membership.user)
 
     @admin.display(description=_("email"), ordering="user__email")
     def email(self, membership: Membership) -> str:

@@ -163,27 +163,20 @@ class ProjectScopedAdmin(_ScopedChoices, admin.ModelAdmin[Any]):
     def get_list_filter(self, request: HttpRequest) -> list[ListFilter]:
         return [_scoped_list_filter(self.model, entry) for entry in super().get_list_filter(request)]
 
-    def _may_use(self, request: HttpRequest, obj: Model | None) -> bool:
+    def _may_use(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if not (request.user.is_active and request.user.is_staff):
             return False
         if obj is None:
             return permissions.is_any_coordinator(request.user)
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 
+    has_view_permission = has_change_permission = has_delete_permission = _may_use
+
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._may_use(request, None)
-
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may_use(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may_use(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may_use(request, obj)
+        return self._may_use(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._may_use(request, None)
+        return self._may_use(request)
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         errors = super().check(**kwargs)
@@ -199,14 +192,7 @@ class ScopedInline(_ScopedChoices):
     """Mix into TabularInline/StackedInline: choices limited like the parent admin.
     The parent ProjectScopedAdmin already guards the object itself."""
 
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def _may_use(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return permissions.is_any_coordinator(request.user)
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return permissions.is_any_coordinator(request.user)
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return permissions.is_any_coordinator(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return permissions.is_any_coordinator(request.user)
+    has_view_permission = has_change_permission = has_add_permission = has_delete_permission = _may_use

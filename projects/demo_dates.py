@@ -19,20 +19,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-           "November", "Dezember"),
-    "it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
-           "ottobre", "novembre", "dicembre"),
-    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-           "november", "december"),
-    "hu": ("január", "február", "március", "április", "május", "június", "július", "augusztus",
-           "szeptember", "október", "november", "december"),
-    "lv": ("janvāris", "februāris", "marts", "aprīlis", "maijs", "jūnijs", "jūlijs", "augusts", "septembris",
-           "oktobris", "novembris", "decembris"),
-}
+from django.utils import translation
+from django.utils.dates import MONTHS
+
+# Django's catalogues name the months (Italian in lower case: see agepartners/date_names.py);
+# the cases a Latvian sentence declines them in are not among them.
 LATVIAN_CASES = {
     "gen": ("janvāra", "februāra", "marta", "aprīļa", "maija", "jūnija", "jūlija", "augusta", "septembra",
             "oktobra", "novembra", "decembra"),
@@ -46,7 +37,8 @@ LATVIAN_CASES = {
 def month_name(lang: str, day: date, case: str = "") -> str:
     if lang == "lv" and case:
         return LATVIAN_CASES[case][day.month - 1]
-    return MONTHS[lang][day.month - 1]
+    with translation.override(lang):
+        return str(MONTHS[day.month])
 
 
 def day_month(lang: str, day: date, case: str = "") -> str:

@@ -37,12 +37,7 @@ def new_token() -> str:
 
 def parse_day_list(value: str) -> list[int]:
     """'7,1,0' -> [7, 1, 0]; used for reminder offsets in days."""
-    days = []
-    for part in value.split(","):
-        part = part.strip()
-        if part:
-            days.append(int(part))
-    return sorted(set(days), reverse=True)
+    return sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True)
 
 
 class Organisation(models.Model):

@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from projects.models import Membership, Organisation, Project
 
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 _CACHE_ATTR = "_agepartners_roles"
+_WRITERS = (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
 
 
 def project_roles(user: AnyUser) -> dict[int, str]:
@@ -82,9 +82,7 @@ def is_coordinator(user: AnyUser, project: Project | int) -> bool:
 
 def can_contribute(user: AnyUser, project: Project | int) -> bool:
     """Members who may write (post, upload, answer); observers only read."""
-    if is_superuser(user):
-        return True
-    return project_roles(user).get(_project_id(project)) in (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
+    return is_superuser(user) or project_roles(user).get(_project_id(project)) in _WRITERS
 
 
 def is_any_coordinator(user: AnyUser) -> bool:
@@ -126,17 +124,11 @@ def coordinated_projects(user: AnyUser) -> QuerySet[Project]:
 
 def get_for_member_or_404(qs: QuerySet[M], user: AnyUser, path: str = "project", **lookup: Any) -> M:
     """One object of the user's projects, or 404 whether it is missing or forbidden."""
-    try:
-        return scope_for_member(qs, user, path).get(**lookup)
-    except ObjectDoesNotExist:  # the model's DoesNotExist
-        raise Http404 from None
+    return get_object_or_404(scope_for_member(qs, user, path), **lookup)
 
 
 def get_for_coordinator_or_404(qs: QuerySet[M], user: AnyUser, path: str = "project", **lookup: Any) -> M:
-    try:
-        return scope_for_coordinator(qs, user, path).get(**lookup)
-    except ObjectDoesNotExist:  # the model's DoesNotExist
-        raise Http404 from None
+    return get_object_or_404(scope_for_coordinator(qs, user, path), **lookup)
 
 
 # --- Projects ----------------------------------------------------------------------------
@@ -180,7 +172,7 @@ def can_answer_meeting(user: AnyUser, meeting: Meeting) -> bool:
 
     A portal administrator who is not a member has nothing to answer: whoever answers
     stands on the attendance sheet, the grant's evidence of who took part."""
-    return project_roles(user).get(meeting.project_id) in (Membership.Role.COORDINATOR, Membership.Role.MEMBER)
+    return project_roles(user).get(meeting.project_id) in _WRITERS
 
 
 def meeting_attachments_visible(qs: QuerySet[Attachment], user: AnyUser, project: Project | int) -> QuerySet[Attachment]:
@@ -212,9 +204,7 @@ def is_work_group_lead(user: AnyUser, work_group: WorkGroup) -> bool:
 def can_manage_tasks(user: AnyUser, work_group: WorkGroup) -> bool:
     """Create tasks in the group, edit them and assign responsibilities."""
     project_id = work_group.project_id
-    if is_coordinator(user, project_id):
-        return True
-    return can_contribute(user, project_id) and is_work_group_lead(user, work_group)
+    return is_coordinator(user, project_id) or (can_contribute(user, project_id) and is_work_group_lead(user, work_group))
 
 
 def is_responsible_for(user: AnyUser, task: Task) -> bool:
@@ -234,9 +224,9 @@ def is_responsible(user: AnyUser, people: Iterable[User], organisations: Iterabl
 
 def can_update_task(user: AnyUser, task: Task) -> bool:
     """Change the status of a task and comment on it."""
-    if not can_contribute(user, task.work_group.project_id):
-        return False
-    return is_responsible_for(user, task) or can_manage_tasks(user, task.work_group)
+    return can_contribute(user, task.work_group.project_id) and (
+        is_responsible_for(user, task) or can_manage_tasks(user, task.work_group)
+    )
 
 
 def my_tasks_q(user: AnyUser) -> Q:

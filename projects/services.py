@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from outbox.services import queue_email
 from projects.models import Invitation, Membership, Organisation, Partner, Person, Project, hash_token, new_token
+from projects.permissions import forget_roles
 
 User = get_user_model()
 
@@ -80,8 +81,6 @@ def add_membership(user: Any, project: Project, role: str = Membership.Role.MEMB
     if role == Membership.Role.COORDINATOR and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    from projects.permissions import forget_roles
-
     forget_roles(user)
     return membership
 
@@ -183,15 +182,12 @@ def invite(
         organisation=organisation, role=role, language=language, position=position,
         invited_by=invited_by,
     )
-    token = issue_invitation(invitation)
-    return invitation, token
+    return invitation, issue_invitation(invitation)
 
 
 def resend_invitation(invitation: Invitation) -> str | None:
     """A new link for an invitation not yet accepted (the old link dies). None if used."""
-    if invitation.is_used:
-        return None
-    return issue_invitation(invitation)
+    return None if invitation.is_used else issue_invitation(invitation)
 
 
 def find_invitation(token: str) -> Invitation:
@@ -201,6 +197,10 @@ def find_invitation(token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationUnavailable(InvitationState.UNKNOWN)
+    return _usable(invitation)
+
+
+def _usable(invitation: Invitation) -> Invitation:
     if invitation.is_used:
         raise InvitationUnavailable(InvitationState.USED)
     if invitation.is_expired:
@@ -229,11 +229,7 @@ def accept_invitation(token: str, password: str) -> Any:
     account of that address is reused and gets the new password.
     """
     found = find_invitation(token)
-    invitation = Invitation.objects.select_for_update().select_related("project", "organisation").get(pk=found.pk)
-    if invitation.is_used:
-        raise InvitationUnavailable(InvitationState.USED)
-    if invitation.is_expired:
-        raise InvitationUnavailable(InvitationState.EXPIRED)
+    invitation = _usable(Invitation.objects.select_for_update().select_related("project", "organisation").get(pk=found.pk))
 
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:

@@ -85,9 +85,7 @@ class DeliveryFilter(admin.SimpleListFilter):
         return list(OutgoingEmail.Status.choices)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value():
-            return queryset.filter(email__status=self.value())
-        return queryset
+        return queryset.filter(email__status=self.value()) if self.value() else queryset
 
 
 @admin.register(DeadlineReminder)

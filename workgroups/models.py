@@ -1,11 +1,13 @@
 """Work groups and the tasks with responsibilities and deadlines that keep the partnership moving."""
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -116,15 +118,11 @@ class Task(models.Model):
         return self.deadline_end - timedelta(minutes=1)
 
     def is_overdue(self, now: datetime | None = None) -> bool:
-        from django.utils import timezone
-
         return self.is_active and (now or timezone.now()) >= self.deadline_end
 
 
 def deadline_end(day: date, time_zone: str) -> datetime:
     """Start of the day after ``day`` in ``time_zone``: the exclusive end of a deadline day."""
-    import zoneinfo
-
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zoneinfo.ZoneInfo(time_zone))
 
 

@@ -69,15 +69,15 @@ def update_task(
             setattr(task, name, value)
             edited = edited or name != "deadline"
     task.save()
-    if responsible_people is not None:
-        new = {u.pk for u in responsible_people}
-        if new != set(task.responsible_people.values_list("pk", flat=True)):
-            task.responsible_people.set(list(new))
-            edited = True
-    if responsible_organisations is not None:
-        new = {o.pk for o in responsible_organisations}
-        if new != set(task.responsible_organisations.values_list("pk", flat=True)):
-            task.responsible_organisations.set(list(new))
+    relations: list[tuple[Any, Iterable[Any] | None]] = [
+        (task.responsible_people, responsible_people), (task.responsible_organisations, responsible_organisations),
+    ]
+    for relation, chosen in relations:
+        if chosen is None:
+            continue
+        new = {obj.pk for obj in chosen}
+        if new != set(relation.values_list("pk", flat=True)):
+            relation.set(list(new))
             edited = True
     if task.deadline != old_deadline:
         TaskEvent.objects.create(
