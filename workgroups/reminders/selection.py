@@ -24,6 +24,8 @@ User = get_user_model()
 
 # Tasks, work groups, projects or people loaded as instances per query.
 LOAD_BATCH = 2000
+# What a digest and the command's report show of a task (its description is never shown).
+DIGEST_FIELDS = ("title", "deadline", "status", "work_group")
 
 Role = DeadlineReminder.Role
 # A person who is both responsible and a contact (or a coordinator) is reminded once, in
@@ -31,7 +33,7 @@ Role = DeadlineReminder.Role
 ROLE_RANK: dict[str, int] = {Role.RESPONSIBLE: 0, Role.CONTACT: 1, Role.COORDINATOR: 2}
 
 
-@dataclass
+@dataclass(slots=True)  # a sweep holds tens of thousands
 class Planned:
     """One reminder a sweep sends (or, in a dry run, would send)."""
 
@@ -188,7 +190,7 @@ def _load(chosen: list[tuple[int, int, str, Occasion]]) -> list[Planned]:
     """Instances only for what is planned, in batches (the digests show them). Each work
     group and project is loaded once and shared by its tasks: a select_related would build
     a copy of the project, with its texts in every language, for every task."""
-    tasks: dict[int, Task] = _by_pk(Task.objects.all(), (c[0] for c in chosen))
+    tasks: dict[int, Task] = _by_pk(Task.objects.only(*DIGEST_FIELDS), (c[0] for c in chosen))
     groups: dict[int, WorkGroup] = _by_pk(WorkGroup.objects.all(), (t.work_group_id for t in tasks.values()))
     projects: dict[int, Project] = _by_pk(Project.objects.all(), (g.project_id for g in groups.values()))
     for group in groups.values():
