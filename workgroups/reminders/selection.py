@@ -16,9 +16,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
 
+from outbox.services import zone
 from projects.models import Membership, Partner, Person, Project
 from workgroups.models import DeadlineReminder, Task, WorkGroup, deadline_end
-from workgroups.reminders.rules import Occasion, ReminderSettings, day_list, latest_due_occasion, zone
+from workgroups.reminders.rules import Occasion, ReminderSettings, day_list, latest_due_occasion
 
 User = get_user_model()
 
