@@ -27,6 +27,8 @@ User = get_user_model()
 LOAD_BATCH = 2000
 # What a digest and the command's report show of a task (its description is never shown).
 DIGEST_FIELDS = ("title", "deadline", "status", "work_group")
+# What a digest shows of its reader: the address, the name it greets, the language and time zone.
+RECIPIENT_FIELDS = ("email", "first_name", "person__language", "person__time_zone")
 
 Role = DeadlineReminder.Role
 # A person who is both responsible and a contact (or a coordinator) is reminded once, in
@@ -198,7 +200,7 @@ def _load(chosen: list[tuple[int, int, str, Occasion]]) -> list[Planned]:
         group.project = projects[group.project_id]
     for task in tasks.values():
         task.work_group = groups[task.work_group_id]
-    users = _by_pk(User.objects.select_related("person"), (c[1] for c in chosen))
+    users = _by_pk(User.objects.select_related("person").only(*RECIPIENT_FIELDS), (c[1] for c in chosen))
     return [
         Planned(task=tasks[task_id], user=users[user_id], role=role, occasion=occasion)
         for task_id, user_id, role, occasion in chosen
