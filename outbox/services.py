@@ -393,8 +393,6 @@ def _postpone(emails: Sequence[OutgoingEmail], exc: Exception) -> int:
     first sweep after the outage sends them; their unchanged due time is also what
     /healthz measures as the age of the oldest due email.
     """
-    if not emails:
-        return 0
     error = f"{type(exc).__name__}: {exc}"[:2000]
     pks = [email.pk for email in emails]
     OutgoingEmail.objects.filter(pk__in=pks).update(
@@ -423,16 +421,6 @@ def deliver(ids: Iterable[int]) -> dict[str, int]:
     return send_claimed(claim(ids))[0]
 
 
-def _database_up_for() -> timedelta | None:
-    """How long the database server has been running (PostgreSQL), else None."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT now() - pg_postmaster_start_time()")
-        (uptime,) = cursor.fetchone()
-    return uptime
-
-
 def release_stale_claims() -> int:
     """Give rows claimed by a worker that is gone back to the queue, marked as possibly
     sent twice (the worker may have died just after the server accepted one).
@@ -443,9 +431,11 @@ def release_stale_claims() -> int:
     outcomes, _record) by then.
     """
     lease = claim_lease()
-    uptime = _database_up_for()
-    if uptime is not None and uptime < lease:
-        return 0
+    if connection.vendor == "postgresql":  # how long the database server has been running
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT now() - pg_postmaster_start_time()")
+            if cursor.fetchone()[0] < lease:
+                return 0
     now = timezone.now()
     stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - lease)
     with transaction.atomic():
