@@ -68,92 +68,27 @@ class Rendered:
     html: str
 
 
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """A time zone by name; an unknown name (an old or hand-edited value) is the server's."""
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
 def render_email(template: str, context: dict[str, Any], language: str, time_zone: str) -> Rendered:
     """Render ``template``'s three parts as the recipient will read them."""
     ctx = {"SITE_URL": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
-    try:
-        tz = zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    with translation.override(language), timezone.override(tz):
+    with translation.override(language), timezone.override(zone(time_zone)):
         subject = render_to_string(f"{template}_subject.txt", ctx)
         text = render_to_string(f"{template}.txt", ctx)
         html = render_to_string(f"{template}.html", ctx)
     return Rendered(" ".join(subject.split()), text.strip() + "\n", html)
 
 
-def queue_email(
-    *,
-    key: str,
-    category: str,
-    to_email: str,
-    template: str,
-    context: dict[str, Any],
-    language: str,
-    time_zone: str,
-    user: Any = None,
-    project: Any = None,
-    attachments: Sequence[Attachment] = (),
-    reply_to: str | None = None,
-) -> OutgoingEmail | None:
-    """Record one email and queue it after commit. Returns None when ``key`` was queued before.
-
-    ``reply_to`` is a signed address from outbox.replies (None: not answerable); the
-    templates see it as ``reply_to`` and only then invite the reader to answer."""
-    rendered = render_email(template, {"reply_to": reply_to, **context}, language, time_zone)
-    return record_email(
-        key=key, category=category, to_email=to_email, rendered=rendered,
-        language=language, user=user, project=project, attachments=attachments, reply_to=reply_to,
-    )
-
-
-def recipient_locale(user: Any) -> tuple[str, str]:
-    """The language and time zone every email to ``user`` is written in: their profile's.
-
-    The one place that decides it, so a digest, an invitation and a notification to the
-    same person never disagree. Every user has a Person (projects.signals creates it)."""
-    person = user.person
-    language = person.language if person.language in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
-    return language, person.time_zone or settings.TIME_ZONE
-
-
-def queue_for_user(
-    user: Any, *, key: str, category: str, template: str, context: dict[str, Any],
-    project: Any = None, attachments: Sequence[Attachment] = (), reply_to: str | None = None,
-) -> OutgoingEmail | None:
-    """Queue an email to a user, in the language and time zone of their profile."""
-    language, tz = recipient_locale(user)
-    return queue_email(
-        key=key, category=category, to_email=user.email, template=template,
-        context={"recipient": user, **context}, language=language, time_zone=tz,
-        user=user, project=project, attachments=attachments, reply_to=reply_to,
-    )
-
-
-def record_email(
-    *, key: str, category: str, to_email: str, rendered: Rendered, language: str,
-    user: Any = None, project: Any = None, attachments: Sequence[Attachment] = (), reply_to: str | None = None,
-) -> OutgoingEmail | None:
-    try:
-        # The savepoint keeps a duplicate key from breaking the caller's transaction.
-        with transaction.atomic():
-            email = OutgoingEmail.objects.create(
-                key=key, category=category, to_email=to_email, language=language,
-                subject=rendered.subject[:300], body_text=rendered.text, body_html=rendered.html,
-                attachments=[a.__dict__ for a in attachments], user=user, project=project,
-                reply_to=reply_to or "",
-            )
-    except IntegrityError:
-        if OutgoingEmail.objects.filter(key=key).exists():
-            return None
-        raise
-    _enqueue_after_commit(email.pk)
-    return email
-
-
 @dataclass(frozen=True)
 class Draft:
-    """One email for ``record_emails``: the arguments of ``record_email``."""
+    """One email to record (``record_email``, ``record_emails``)."""
 
     key: str
     category: str
@@ -166,14 +101,49 @@ class Draft:
     reply_to: str | None = None
 
 
+def queue_email(*, template: str, context: dict[str, Any], time_zone: str, **fields: Any) -> OutgoingEmail | None:
+    """Render and record one email (``fields``: the rest of a ``Draft``), queued after commit.
+    Returns None when its key was queued before.
+
+    ``reply_to`` is a signed address from outbox.replies (None: not answerable); the
+    templates see it as ``reply_to`` and only then invite the reader to answer."""
+    context = {"reply_to": fields.get("reply_to"), **context}
+    return record_email(rendered=render_email(template, context, fields["language"], time_zone), **fields)
+
+
+def recipient_locale(user: Any) -> tuple[str, str]:
+    """The language and time zone every email to ``user`` is written in: their profile's.
+
+    The one place that decides it, so a digest, an invitation and a notification to the
+    same person never disagree. Every user has a Person (projects.signals creates it)."""
+    person = user.person
+    language = person.language if person.language in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
+    return language, person.time_zone or settings.TIME_ZONE
+
+
+def queue_for_user(user: Any, *, context: dict[str, Any], **fields: Any) -> OutgoingEmail | None:
+    """Queue an email to a user, in the language and time zone of their profile."""
+    language, tz = recipient_locale(user)
+    return queue_email(
+        to_email=user.email, context={"recipient": user, **context}, language=language, time_zone=tz, user=user, **fields
+    )
+
+
+def record_email(**fields: Any) -> OutgoingEmail | None:
+    """Record one email (the fields of a ``Draft``), queued after commit; None when its key
+    was recorded before."""
+    return record_emails([Draft(**fields)])[0]
+
+
 def record_emails(drafts: Sequence[Draft]) -> list[OutgoingEmail | None]:
-    """``record_email`` for many emails at once: one INSERT, queued after commit in chunks.
+    """Record many emails with one INSERT, queued after commit in chunks.
 
     Returns, in the order of ``drafts``, each recorded row, or None where the key was
-    recorded before (as ``record_email`` does). A bulk insert that ignores conflicts cannot
-    tell which rows were its own, so the batch goes in as one INSERT inside a savepoint,
-    and only if a key is taken (rare: a retried or concurrent job) does it fall back to one
-    savepoint per email, so that exactly the taken keys are skipped.
+    recorded before. A bulk insert that ignores conflicts cannot tell which rows were its
+    own, so the batch goes in as one INSERT inside a savepoint (a taken key must not break
+    the caller's transaction), and only if a key is taken (rare: a retried or concurrent
+    job) does it fall back to one savepoint per email, so that exactly the taken keys are
+    skipped.
     """
     if not drafts:
         return []
@@ -190,16 +160,21 @@ def record_emails(drafts: Sequence[Draft]) -> list[OutgoingEmail | None]:
         with transaction.atomic():
             OutgoingEmail.objects.bulk_create(rows)
     except IntegrityError:
-        return [
-            record_email(
-                key=d.key, category=d.category, to_email=d.to_email, rendered=d.rendered,
-                language=d.language, user=d.user, project=d.project, attachments=d.attachments,
-                reply_to=d.reply_to,
-            )
-            for d in drafts
-        ]
+        return [_record_one(row) for row in rows]
     _enqueue_after_commit(*(row.pk for row in rows))
     return list(rows)
+
+
+def _record_one(row: OutgoingEmail) -> OutgoingEmail | None:
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        if OutgoingEmail.objects.filter(key=row.key).exists():
+            return None
+        raise
+    _enqueue_after_commit(row.pk)
+    return row
 
 
 # Emails recorded in one transaction reach the worker in chunks, so a sweep that queues
@@ -307,12 +282,12 @@ class ClaimKeeper:
 
     Short claims let the sweep recover a dead worker's rows within a minute; renewing them
     in a thread keeps them alive however long one SMTP exchange takes. The renewal is
-    also the worker's heartbeat for /healthz while a long batch runs.
+    also the worker's heartbeat for /healthz while a long batch runs. Rows of the batch
+    already recorded are no longer "sending", so only the rest are renewed.
     """
 
     def __init__(self, pks: Iterable[int]) -> None:
-        self._pks = set(pks)
-        self._lock = threading.Lock()
+        self._pks = list(pks)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-claim-keeper", daemon=True)
 
@@ -324,25 +299,18 @@ class ClaimKeeper:
         self._stop.set()
         self._thread.join(timeout=5)
 
-    def done(self, pk: int) -> None:
-        with self._lock:
-            self._pks.discard(pk)
-
     def _run(self) -> None:
-        interval = settings.OUTBOX_CLAIM_SECONDS / 3
         try:
-            while not self._stop.wait(interval):
-                with self._lock:
-                    pks = list(self._pks)
+            while not self._stop.wait(settings.OUTBOX_CLAIM_SECONDS / 3):
                 try:
-                    OutgoingEmail.objects.filter(pk__in=pks, status=OutgoingEmail.Status.SENDING).update(
+                    OutgoingEmail.objects.filter(pk__in=self._pks, status=OutgoingEmail.Status.SENDING).update(
                         claimed_at=timezone.now()
                     )
                     record_heartbeat("worker")
                 except DATABASE_GONE as exc:
                     # The sweep cannot steal the claims meanwhile: it needs the database too,
                     # and waits a whole lease after a restart (release_stale_claims).
-                    log.warning("Could not renew the claims of %d email(s): %s", len(pks), exc)
+                    log.warning("Could not renew the claims of %d email(s): %s", len(self._pks), exc)
                     connection.close()
         finally:
             connection.close()  # this thread's own connection
@@ -381,45 +349,39 @@ def _record(email: OutgoingEmail, outcome: str, **fields: Any) -> None:
             pause = min(pause * 2, 5.0)
 
 
-def send_claimed(emails: Sequence[OutgoingEmail]) -> dict[str, int]:
-    """Send claimed rows over one SMTP connection and record each outcome."""
-    return _send_claimed(emails)[0]
-
-
-def _send_claimed(emails: Sequence[OutgoingEmail]) -> tuple[dict[str, int], bool]:
-    """``send_claimed``, and whether the server could be reached (a sweep stops if not)."""
+def send_claimed(emails: Sequence[OutgoingEmail]) -> tuple[dict[str, int], bool]:
+    """Send claimed rows over one SMTP connection and record each outcome. Also says
+    whether the server could be reached (a sweep stops if not)."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     if not emails:
         return counts, True
     smtp = get_connection(fail_silently=False)
+    is_open = False
     try:
-        smtp.open()
-    except (OSError, smtplib.SMTPException) as exc:
-        counts["retry"] += _postpone(emails, exc)
-        return counts, False
-    with ClaimKeeper(email.pk for email in emails) as keeper:
-        try:
+        with ClaimKeeper(email.pk for email in emails):
             for index, email in enumerate(emails):
+                if not is_open:
+                    try:
+                        smtp.open()
+                    except (OSError, smtplib.SMTPException) as exc:
+                        # The server is gone: the rest waits for a later sweep.
+                        counts["retry"] += _postpone(emails[index:], exc)
+                        return counts, False
+                    is_open = True
                 try:
                     _message(email, smtp).send()
                 except smtplib.SMTPRecipientsRefused as exc:
-                    counts[_failed(email, exc, permanent=_is_permanent(exc))] += 1
+                    permanent = all(code >= 500 for code, _msg in exc.recipients.values())
+                    counts[_failed(email, exc, permanent=permanent)] += 1
                 except (OSError, smtplib.SMTPException) as exc:
                     counts[_failed(email, exc)] += 1
-                    # The connection may be gone; reopen for the rest, or leave the rest
-                    # to a later sweep if the server is gone too.
-                    smtp.close()
-                    try:
-                        smtp.open()
-                    except (OSError, smtplib.SMTPException) as exc_open:
-                        counts["retry"] += _postpone(emails[index + 1:], exc_open)
-                        return counts, False
+                    smtp.close()  # the connection may be gone: opened again for the next email
+                    is_open = False
                 else:
                     _record(email, "accepted", status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error="")
                     counts["sent"] += 1
-                keeper.done(email.pk)
-        finally:
-            smtp.close()
+    finally:
+        smtp.close()
     return counts, True
 
 
@@ -431,8 +393,6 @@ def _postpone(emails: Sequence[OutgoingEmail], exc: Exception) -> int:
     first sweep after the outage sends them; their unchanged due time is also what
     /healthz measures as the age of the oldest due email.
     """
-    if not emails:
-        return 0
     error = f"{type(exc).__name__}: {exc}"[:2000]
     pks = [email.pk for email in emails]
     OutgoingEmail.objects.filter(pk__in=pks).update(
@@ -440,10 +400,6 @@ def _postpone(emails: Sequence[OutgoingEmail], exc: Exception) -> int:
     )
     log.warning("Mail server unreachable, %d email(s) wait for the next sweep: %s", len(pks), error)
     return len(pks)
-
-
-def _is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
-    return all(code >= 500 for code, _msg in exc.recipients.values())
 
 
 def _failed(email: OutgoingEmail, exc: Exception, permanent: bool = False) -> str:
@@ -462,17 +418,7 @@ def _failed(email: OutgoingEmail, exc: Exception, permanent: bool = False) -> st
 
 
 def deliver(ids: Iterable[int]) -> dict[str, int]:
-    return send_claimed(claim(ids))
-
-
-def _database_up_for() -> timedelta | None:
-    """How long the database server has been running (PostgreSQL), else None."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT now() - pg_postmaster_start_time()")
-        (uptime,) = cursor.fetchone()
-    return uptime
+    return send_claimed(claim(ids))[0]
 
 
 def release_stale_claims() -> int:
@@ -485,9 +431,11 @@ def release_stale_claims() -> int:
     outcomes, _record) by then.
     """
     lease = claim_lease()
-    uptime = _database_up_for()
-    if uptime is not None and uptime < lease:
-        return 0
+    if connection.vendor == "postgresql":  # how long the database server has been running
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT now() - pg_postmaster_start_time()")
+            if cursor.fetchone()[0] < lease:
+                return 0
     now = timezone.now()
     stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - lease)
     with transaction.atomic():
@@ -514,15 +462,13 @@ def sweep(batch_size: int = 200) -> dict[str, int]:
     """
     totals = {"sent": 0, "retry": 0, "failed": 0}
     release_stale_claims()
-    while True:
-        batch = claim(limit=batch_size)
-        if not batch:
-            return totals
-        counts, reachable = _send_claimed(batch)
+    while batch := claim(limit=batch_size):
+        counts, reachable = send_claimed(batch)
         for name, count in counts.items():
             totals[name] += count
         if not reachable:
-            return totals
+            break
+    return totals
 
 
 def oldest_due_age() -> timedelta | None:

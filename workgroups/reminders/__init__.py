@@ -41,13 +41,14 @@ Queries
     members' settings, the reminder keys already taken), so a run with nothing new builds
     no model instances; only the planned tasks and people are loaded, ``LOAD_BATCH`` per
     query; the rows go in with one INSERT per ``INSERT_BATCH`` rows; the digest emails (one
-    per recipient) go in batches of ``BATCH`` recipients, a few queries per batch.
+    per recipient) go in batches of about ``BATCH`` reminders, a few queries per batch.
 """
 from __future__ import annotations
 
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,8 +67,10 @@ __all__ = ["Occasion", "Planned", "SweepResult", "latest_due_occasion", "plan", 
 
 log = logging.getLogger(__name__)
 
-# Recipients per batch: one INSERT of their digests and one UPDATE of their reminder rows.
-BATCH = 200
+# Reminders per batch of digests: one INSERT of the digests and one UPDATE of their
+# reminder rows. Counted in reminders, not recipients: a coordinator's digest can list
+# hundreds of escalations, and 200 of them were the sweep's peak of memory.
+BATCH = 1000
 
 
 @dataclass
@@ -82,6 +85,20 @@ class SweepResult:
         for item in self.planned:
             grouped[item.user].append(item)
         return dict(grouped)
+
+
+def _batches(digests: dict[Any, list[Planned]]) -> Iterator[list[tuple[Any, list[Planned]]]]:
+    """Recipients and their reminders, in batches of BATCH reminders or a little more."""
+    batch: list[tuple[Any, list[Planned]]] = []
+    size = 0
+    for user, items in digests.items():
+        batch.append((user, items))
+        size += len(items)
+        if size >= BATCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def sweep(now: datetime | None = None, *, dry_run: bool = False) -> SweepResult:
@@ -106,10 +123,8 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False) -> SweepResult:
         formats = rendering.Formats(now, rendering.responsible_names(escalated))
         # Digests go in batches of recipients: each batch is rendered, recorded with one
         # INSERT and linked to its reminder rows with one UPDATE, so the queries grow with
-        # batches, not with recipients.
-        digests = list(result.by_recipient().items())
-        for start in range(0, len(digests), BATCH):
-            chunk = digests[start:start + BATCH]
+        # batches, not with recipients, and the memory with one batch's emails.
+        for chunk in _batches(result.by_recipient()):
             drafts = [rendering.digest(user, items, formats) for user, items in chunk]
             email_for_user: dict[int, int] = {}
             for (user, _items), email in zip(chunk, record_emails(drafts), strict=True):

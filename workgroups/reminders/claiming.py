@@ -26,16 +26,19 @@ def claim(candidates: list[Planned], token: uuid.UUID) -> list[Planned]:
     # One order for every sweep, so two concurrent inserts queue behind each other on the
     # unique index instead of deadlocking.
     candidates = sorted(candidates, key=lambda c: (c.task.pk, c.user.pk, c.occasion.key))
-    DeadlineReminder.objects.bulk_create(
-        [
-            DeadlineReminder(
-                task_id=c.task.pk, recipient_id=c.user.pk, occasion=c.occasion.key, kind=c.occasion.kind,
-                role=c.role, deadline=c.task.deadline, due_at=c.occasion.at, sweep=token,
-            )
-            for c in candidates
-        ],
-        batch_size=INSERT_BATCH, ignore_conflicts=True,
-    )
+    # The rows are built one INSERT at a time: a whole sweep's instances at once would
+    # set the sweeping process's peak memory.
+    for start in range(0, len(candidates), INSERT_BATCH):
+        DeadlineReminder.objects.bulk_create(
+            [
+                DeadlineReminder(
+                    task_id=c.task.pk, recipient_id=c.user.pk, occasion=c.occasion.key, kind=c.occasion.kind,
+                    role=c.role, deadline=c.task.deadline, due_at=c.occasion.at, sweep=token,
+                )
+                for c in candidates[start:start + INSERT_BATCH]
+            ],
+            ignore_conflicts=True,
+        )
     by_key = {(c.task.pk, c.user.pk, c.occasion.key): c for c in candidates}
     owned = []
     for pk, task_id, user_id, key in DeadlineReminder.objects.filter(sweep=token).order_by("-pk").values_list(

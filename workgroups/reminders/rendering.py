@@ -20,10 +20,9 @@ from django.utils import formats, translation
 from django.utils.translation import gettext, ngettext
 
 from outbox import replies
-from outbox.services import Draft, recipient_locale, render_email
+from outbox.services import Draft, recipient_locale, render_email, zone
 from projects.models import Project
 from workgroups.models import DeadlineReminder, Task, deadline_end
-from workgroups.reminders.rules import zone
 from workgroups.reminders.selection import LOAD_BATCH, Planned
 
 CATEGORY = "deadline_reminder"

@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.conf import settings
-
 from projects.models import parse_day_list
 from workgroups.models import DeadlineReminder
 
@@ -35,14 +33,6 @@ class ReminderSettings:
     hour: int
     tz: zoneinfo.ZoneInfo
     days: list[int] | None
-
-
-def zone(name: str) -> zoneinfo.ZoneInfo:
-    """A time zone by name; an unknown name (an old or hand-edited value) is the server's."""
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def day_list(value: str | None) -> list[int] | None:

@@ -16,14 +16,19 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
 
+from outbox.services import zone
 from projects.models import Membership, Partner, Person, Project
 from workgroups.models import DeadlineReminder, Task, WorkGroup, deadline_end
-from workgroups.reminders.rules import Occasion, ReminderSettings, day_list, latest_due_occasion, zone
+from workgroups.reminders.rules import Occasion, ReminderSettings, day_list, latest_due_occasion
 
 User = get_user_model()
 
 # Tasks, work groups, projects or people loaded as instances per query.
 LOAD_BATCH = 2000
+# What a digest and the command's report show of a task (its description is never shown).
+DIGEST_FIELDS = ("title", "deadline", "status", "work_group")
+# What a digest shows of its reader: the address, the name it greets, the language and time zone.
+RECIPIENT_FIELDS = ("email", "first_name", "person__language", "person__time_zone")
 
 Role = DeadlineReminder.Role
 # A person who is both responsible and a contact (or a coordinator) is reminded once, in
@@ -31,7 +36,7 @@ Role = DeadlineReminder.Role
 ROLE_RANK: dict[str, int] = {Role.RESPONSIBLE: 0, Role.CONTACT: 1, Role.COORDINATOR: 2}
 
 
-@dataclass
+@dataclass(slots=True)  # a sweep holds tens of thousands
 class Planned:
     """One reminder a sweep sends (or, in a dry run, would send)."""
 
@@ -188,14 +193,14 @@ def _load(chosen: list[tuple[int, int, str, Occasion]]) -> list[Planned]:
     """Instances only for what is planned, in batches (the digests show them). Each work
     group and project is loaded once and shared by its tasks: a select_related would build
     a copy of the project, with its texts in every language, for every task."""
-    tasks: dict[int, Task] = _by_pk(Task.objects.all(), (c[0] for c in chosen))
+    tasks: dict[int, Task] = _by_pk(Task.objects.only(*DIGEST_FIELDS), (c[0] for c in chosen))
     groups: dict[int, WorkGroup] = _by_pk(WorkGroup.objects.all(), (t.work_group_id for t in tasks.values()))
     projects: dict[int, Project] = _by_pk(Project.objects.all(), (g.project_id for g in groups.values()))
     for group in groups.values():
         group.project = projects[group.project_id]
     for task in tasks.values():
         task.work_group = groups[task.work_group_id]
-    users = _by_pk(User.objects.select_related("person"), (c[1] for c in chosen))
+    users = _by_pk(User.objects.select_related("person").only(*RECIPIENT_FIELDS), (c[1] for c in chosen))
     return [
         Planned(task=tasks[task_id], user=users[user_id], role=role, occasion=occasion)
         for task_id, user_id, role, occasion in chosen
