@@ -14,7 +14,7 @@ PANEL_ROWS = 8
 def panel(request: HttpRequest) -> dict[str, Any] | None:
     if not request.user.is_authenticated:
         return None
-    projects = list(permissions.member_projects(request.user).order_by("title").only("pk", "slug", "title", "acronym")[:6])
+    projects = list(permissions.member_projects(request.user).order_by("title").values("slug", "title", "acronym")[:6])
     if not projects:
         return None
     activities = list(activity_feed(request.user)[:PANEL_ROWS])
