@@ -14,8 +14,8 @@ from django.utils import timezone
 from meetings.calendar import invitation_ics
 from meetings.models import Meeting, Participation
 from meetings.services import meeting_url
-from outbox.services import Attachment as EmailAttachment
 from outbox import replies
+from outbox.services import Attachment as EmailAttachment
 from outbox.services import queue_for_user
 from projects import permissions
 from projects.models import Membership
@@ -65,7 +65,7 @@ def send_invitations(meeting: Meeting) -> InvitationResult:
         for user in invitation_recipients(meeting):
             participation, _created = Participation.objects.get_or_create(meeting=meeting, user=user)
             language = user.person.language
-            ics = invitation_ics(meeting, user, method="REQUEST", language=language)
+            ics = invitation_ics(meeting, user)
             email = queue_for_user(
                 user,
                 key=f"meetings:invitation:{meeting.pk}:{user.pk}:v{meeting.sequence}",
@@ -73,9 +73,7 @@ def send_invitations(meeting: Meeting) -> InvitationResult:
                 template="meetings/emails/invitation",
                 context={"meeting": meeting, "participation": participation, "url": meeting_url(meeting, language)},
                 project=meeting.project,
-                attachments=[EmailAttachment(
-                    filename="invite.ics", mimetype="text/calendar; method=REQUEST", content=ics,
-                )],
+                attachments=[EmailAttachment("invite.ics", "text/calendar; method=REQUEST", ics)],
                 reply_to=replies.reply_address(replies.MEETING, meeting.pk, user.pk),
             )
             if email is None:
@@ -106,21 +104,15 @@ def send_cancellations(meeting: Meeting) -> int:
             template="meetings/emails/cancellation",
             context={"meeting": meeting, "url": meeting_url(meeting, user.person.language)},
             project=meeting.project,
-            attachments=[EmailAttachment(filename="cancel.ics", mimetype="text/calendar; method=CANCEL", content=ics)],
+            attachments=[EmailAttachment("cancel.ics", "text/calendar; method=CANCEL", ics)],
         )
         sent += email is not None
     return sent
 
 
 def answer_invitation(
-    meeting: Meeting,
-    user: Any,
-    *,
-    response: str,
-    arrival_date: date | None = None,
-    departure_date: date | None = None,
-    notes: str = "",
-    sequence: int | None = None,
+    meeting: Meeting, user: Any, *, response: str, arrival_date: date | None = None,
+    departure_date: date | None = None, notes: str = "", sequence: int | None = None,
 ) -> Participation:
     """Record a person's answer; refused once the meeting has started, and for anyone who
     is not a contributing member of the project (PermissionDenied).

@@ -95,11 +95,7 @@ class Meeting(models.Model):
 
     @property
     def place(self) -> str:
-        parts = [p for p in (self.venue, self.city, country_name(self.country)) if p]
-        return ", ".join(parts)
-
-    def has_started(self, now: datetime | None = None) -> bool:
-        return (now or timezone.now()) >= self.starts_at
+        return ", ".join(p for p in (self.venue, self.city, country_name(self.country)) if p)
 
     def is_past(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.ends_at
@@ -107,7 +103,7 @@ class Meeting(models.Model):
     @property
     def accepts_answers(self) -> bool:
         """Answers can change until the meeting starts (and never for a cancelled one)."""
-        return self.status != self.Status.CANCELLED and not self.has_started()
+        return self.status != self.Status.CANCELLED and timezone.now() < self.starts_at
 
 
 class Participation(models.Model):
@@ -214,8 +210,7 @@ class Decision(models.Model):
         errors = {}
         if self.work_group_id and not self.deadline:
             errors["deadline"] = _("A decision that creates a task needs a deadline.")
-        if (self.work_group_id and self.meeting_id and self.work_group is not None
-                and self.work_group.project_id != self.meeting.project_id):
+        if self.work_group and self.meeting_id and self.work_group.project_id != self.meeting.project_id:
             errors["work_group"] = _("Choose a work group of this meeting's project.")
         if errors:
             raise ValidationError(errors)

@@ -99,14 +99,14 @@ def create_tasks_for_meeting(meeting: Meeting, by: Any = None) -> int:
     return created
 
 
-def add_attachment(meeting: Meeting, upload: File, *, kind: str, caption: str = "", photo_consent: bool = False, by: Any = None) -> Attachment:
+def add_attachment(meeting: Meeting, file: File, *, kind: str, caption: str = "", photo_consent: bool = False, by: Any = None) -> Attachment:
     """Store a checked upload (see projects.uploads) for the meeting."""
-    checked = check_upload(upload, photo=kind == Attachment.Kind.PHOTO)
+    checked = check_upload(file, photo=kind == Attachment.Kind.PHOTO)
     attachment = Attachment(
         meeting=meeting, kind=kind, caption=caption, photo_consent=photo_consent, uploaded_by=by,
         original_name=checked.name, content_type=checked.content_type, size=checked.size,
     )
-    attachment.file.save(checked.name, upload, save=False)
+    attachment.file.save(checked.name, file, save=False)
     attachment.save()
     return attachment
 
