@@ -82,7 +82,6 @@ class ParticipationInline(ScopedInline, admin.TabularInline):
     extra = 0
     fields = ["user", "response", "arrival_date", "departure_date", "notes", "attended", "invited_at", "responded_at"]
     readonly_fields = ["invited_at", "responded_at"]
-
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participation]:
@@ -157,10 +156,8 @@ class MeetingAdmin(ProjectScopedAdmin):
     def send_invitations(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> None:
         for meeting in queryset.select_related("project"):
             if not meeting.accepts_answers:
-                self.message_user(
-                    request, _("“%(title)s” has started or was cancelled: no invitations sent.") % {"title": meeting.title},
-                    messages.WARNING,
-                )
+                message = _("“%(title)s” has started or was cancelled: no invitations sent.")
+                self.message_user(request, message % {"title": meeting.title}, messages.WARNING)
                 continue
             result = invitations.send_invitations(meeting)
             self.message_user(request, _(

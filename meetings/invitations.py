@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from meetings.calendar import invitation_ics
@@ -34,16 +33,6 @@ class StaleAnswer(Exception):
     """A calendar answer to an older version of the invitation than the latest answer's."""
 
 
-def invitation_recipients(meeting: Meeting) -> QuerySet[Any]:
-    return (
-        User.objects.filter(
-            is_active=True, memberships__project_id=meeting.project_id, memberships__role__in=PARTICIPANT_ROLES
-        )
-        .select_related("person")
-        .order_by("pk")
-    )
-
-
 @dataclass
 class InvitationResult:
     queued: int = 0
@@ -61,8 +50,11 @@ def send_invitations(meeting: Meeting) -> InvitationResult:
     """
     result = InvitationResult()
     now = timezone.now()
+    recipients = User.objects.filter(
+        is_active=True, memberships__project_id=meeting.project_id, memberships__role__in=PARTICIPANT_ROLES
+    ).select_related("person").order_by("pk")
     with transaction.atomic():
-        for user in invitation_recipients(meeting):
+        for user in recipients:
             participation, _created = Participation.objects.get_or_create(meeting=meeting, user=user)
             language = user.person.language
             ics = invitation_ics(meeting, user)

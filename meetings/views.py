@@ -11,7 +11,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,10 +26,6 @@ from projects import permissions
 from projects.models import Person, Project, country_name
 
 
-def _answer_subquery(user: Any) -> Subquery:
-    return Subquery(Participation.objects.filter(meeting=OuterRef("pk"), user=user).values("response")[:1])
-
-
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -38,7 +34,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         .select_related("project", "host_organisation")
         .annotate(
             attending_count=Count("participations", filter=Q(participations__response=Participation.Response.ATTENDING)),
-            my_response=_answer_subquery(request.user),
+            my_response=Subquery(
+                Participation.objects.filter(meeting=OuterRef("pk"), user=request.user).values("response")[:1]
+            ),
         )
         .order_by("starts_at", "pk")
     )
@@ -290,10 +288,7 @@ def renew_token(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        person = Person.objects.select_related("user").get(calendar_token=token, user__is_active=True)
-    except Person.DoesNotExist:
-        raise Http404 from None
+    person = get_object_or_404(Person.objects.select_related("user"), calendar_token=token, user__is_active=True)
 
     # Calendar programs poll the feed every few minutes: answer "unchanged" (304) from a
     # fingerprint of its rows, without serialising a few hundred events each time.
