@@ -27,7 +27,7 @@ from projects.models import Person, Project, country_name
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = list(
         permissions.scope_for_member(Meeting.objects.all(), request.user)
