@@ -115,11 +115,8 @@ def feed_meetings(user: Any) -> QuerySet[Meeting]:
     """The person's meetings: those of their projects they have not declined, that ended
     within the feed's window or are still ahead."""
     declined = Participation.objects.filter(user=user, response=Participation.Response.NOT_ATTENDING).values("meeting_id")
-    return (
-        Meeting.objects.filter(project__memberships__user=user, ends_at__gte=feed_since())
-        .exclude(pk__in=declined)
-        .order_by("starts_at")
-    )
+    meetings = Meeting.objects.filter(project__memberships__user=user, ends_at__gte=feed_since())
+    return meetings.exclude(pk__in=declined).order_by("starts_at")
 
 
 def feed_tasks(user: Any) -> QuerySet[Task]:

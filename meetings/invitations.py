@@ -81,12 +81,8 @@ def send_cancellations(meeting: Meeting) -> int:
     """Tell everybody who was invited that the meeting is called off (iTIP CANCEL), so
     their calendar program removes the entry. Once per person and meeting."""
     sent = 0
-    invited = (
-        Participation.objects.filter(meeting=meeting, invited_at__isnull=False, user__is_active=True)
-        .select_related("user__person")
-        .order_by("pk")
-    )
-    for participation in invited:
+    invited = Participation.objects.filter(meeting=meeting, invited_at__isnull=False, user__is_active=True)
+    for participation in invited.select_related("user__person").order_by("pk"):
         user = participation.user
         ics = invitation_ics(meeting, user, method="CANCEL")
         email = queue_for_user(

@@ -156,10 +156,8 @@ def _closed_message(request: HttpRequest, meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.CANCELLED:
         messages.error(request, _("This meeting was cancelled; there is nothing to answer."))
     else:
-        messages.error(
-            request,
-            _("The meeting has already started, so answers can no longer be changed. Please tell the coordinator directly."),
-        )
+        messages.error(request, _("The meeting has already started, so answers can no longer be changed. "
+                                  "Please tell the coordinator directly."))
 
 
 @login_required
