@@ -52,8 +52,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     503 naming the part that is not (thresholds: HEALTHZ_* settings, README "Monitoring")."""
     from outbox.health import outbox_health
 
-    broker = _broker_ok()
-    storage = _storage_ok()
+    broker, storage = _broker_ok(), _storage_ok()
     try:  # reading the outbox's state is the database's check too: no query of its own
         outbox = outbox_health(broker)
     except DatabaseError:

@@ -14,6 +14,7 @@ from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +82,6 @@ class ParticipationInline(ScopedInline, admin.TabularInline):
     extra = 0
     fields = ["user", "response", "arrival_date", "departure_date", "notes", "attended", "invited_at", "responded_at"]
     readonly_fields = ["invited_at", "responded_at"]
-
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participation]:
@@ -98,14 +98,7 @@ class DecisionInline(ScopedInline, admin.StackedInline):
     def task_link(self, obj: Decision) -> str:
         if not obj.task_id:
             return "—"
-        url = reverse("admin:workgroups_task_change", args=[obj.task_id]) if _has_task_admin() else ""
-        return format_html('<a href="{}">{}</a>', url, obj.task) if url else str(obj.task)
-
-
-def _has_task_admin() -> bool:
-    from workgroups.models import Task
-
-    return admin.site.is_registered(Task)
+        return format_html('<a href="{}">{}</a>', reverse("admin:workgroups_task_change", args=[obj.task_id]), obj.task)
 
 
 class AttachmentInline(ScopedInline, admin.TabularInline):
@@ -117,8 +110,6 @@ class AttachmentInline(ScopedInline, admin.TabularInline):
 
     @admin.display(description=_("size"))
     def size_display(self, obj: Attachment) -> str:
-        from django.template.defaultfilters import filesizeformat
-
         return filesizeformat(obj.size) if obj.pk else ""
 
 
@@ -158,20 +149,15 @@ class MeetingAdmin(ProjectScopedAdmin):
             return
         super().save_formset(request, form, formset, change)
         if formset.model is Decision:
-            created = services.create_tasks_for_meeting(form.instance, by=request.user)
-            if created:
-                self.message_user(request, ngettext(
-                    "%(count)d task was created from the decisions.",
-                    "%(count)d tasks were created from the decisions.", created) % {"count": created})
+            if created := services.create_tasks_for_meeting(form.instance, by=request.user):
+                self._tasks_created(request, created)
 
     @admin.action(description=_("Send invitations to every member of the project"))
     def send_invitations(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> None:
         for meeting in queryset.select_related("project"):
             if not meeting.accepts_answers:
-                self.message_user(
-                    request, _("“%(title)s” has started or was cancelled: no invitations sent.") % {"title": meeting.title},
-                    messages.WARNING,
-                )
+                message = _("“%(title)s” has started or was cancelled: no invitations sent.")
+                self.message_user(request, message % {"title": meeting.title}, messages.WARNING)
                 continue
             result = invitations.send_invitations(meeting)
             self.message_user(request, _(
@@ -193,7 +179,9 @@ class MeetingAdmin(ProjectScopedAdmin):
 
     @admin.action(description=_("Create tasks from the decisions"))
     def create_tasks_from_decisions(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> None:
-        created = sum(services.create_tasks_for_meeting(meeting, by=request.user) for meeting in queryset)
+        self._tasks_created(request, sum(services.create_tasks_for_meeting(m, by=request.user) for m in queryset))
+
+    def _tasks_created(self, request: HttpRequest, created: int) -> None:
         self.message_user(request, ngettext(
             "%(count)d task was created from the decisions.",
             "%(count)d tasks were created from the decisions.", created) % {"count": created})

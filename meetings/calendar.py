@@ -92,17 +92,12 @@ def invitation_ics(meeting: Meeting, user: Any, *, method: str = "REQUEST", lang
     language = language or user.person.language
     cal = _calendar(meeting.title, method=method)
     event = meeting_event(meeting, language=language)
-    organizer = vCalAddress(f"mailto:{organizer_address(meeting, user)}")
-    organizer.params["CN"] = vText("agepartners")
-    event.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{user.email}")
-    attendee.params["CN"] = vText(user.get_full_name() or user.email)
-    attendee.params["CUTYPE"] = vText("INDIVIDUAL")
-    attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-    if method == "REQUEST":
-        attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
-        attendee.params["RSVP"] = vText("TRUE")
-    event.add("attendee", attendee)
+    event.add("organizer", vCalAddress.new(organizer_address(meeting, user), cn="agepartners"))
+    request = method == "REQUEST"  # a cancellation asks for no answer
+    event.add("attendee", vCalAddress.new(
+        user.email, cn=user.get_full_name() or user.email, cutype="INDIVIDUAL", role="REQ-PARTICIPANT",
+        partstat="NEEDS-ACTION" if request else None, rsvp=True if request else None,
+    ))
     if method == "CANCEL":
         event["STATUS"] = vText("CANCELLED")
         event.subcomponents.clear()  # no reminder of a meeting that does not take place
@@ -120,11 +115,8 @@ def feed_meetings(user: Any) -> QuerySet[Meeting]:
     """The person's meetings: those of their projects they have not declined, that ended
     within the feed's window or are still ahead."""
     declined = Participation.objects.filter(user=user, response=Participation.Response.NOT_ATTENDING).values("meeting_id")
-    return (
-        Meeting.objects.filter(project__memberships__user=user, ends_at__gte=feed_since())
-        .exclude(pk__in=declined)
-        .order_by("starts_at")
-    )
+    meetings = Meeting.objects.filter(project__memberships__user=user, ends_at__gte=feed_since())
+    return meetings.exclude(pk__in=declined).order_by("starts_at")
 
 
 def feed_tasks(user: Any) -> QuerySet[Task]:

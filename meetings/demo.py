@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from meetings.models import AgendaItem, Attachment, Decision, Meeting, Participation
+from meetings.services import add_attachment
 from projects.demo import content
 
 CONTENT = content(__file__)
@@ -81,14 +82,10 @@ def seed(ctx: Any) -> None:
 def _group_photo(ctx: Any, meeting: Meeting) -> None:
     if Attachment.objects.filter(meeting=meeting, caption=PHOTO_CAPTION).exists():
         return
-    content = ContentFile(group_photo_jpeg(), name="group-photo.jpg")
-    attachment = Attachment(
-        meeting=meeting, kind=Attachment.Kind.PHOTO, caption=PHOTO_CAPTION, photo_consent=True,
-        uploaded_by=ctx.users["coordinator"], original_name="group-photo.jpg", content_type="image/jpeg",
-        size=content.size,
+    add_attachment(
+        meeting, ContentFile(group_photo_jpeg(), name="group-photo.jpg"), kind=Attachment.Kind.PHOTO,
+        caption=PHOTO_CAPTION, photo_consent=True, by=ctx.users["coordinator"],
     )
-    attachment.file.save("group-photo.jpg", content, save=False)
-    attachment.save()
 
 
 def group_photo_jpeg(width: int = 960, height: int = 600) -> bytes:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -94,7 +93,5 @@ def mobility_counts(project: Project) -> list[MobilityRow]:
         .values("user__person__organisation")
         .annotate(mobilities=Count("pk"), people=Count("user", distinct=True))
     )
-    counts: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
-    for row in rows:
-        counts[row["user__person__organisation"]] = (row["mobilities"], row["people"])
-    return [MobilityRow(partner=p, mobilities=counts[p.organisation_id][0], people=counts[p.organisation_id][1]) for p in partners]
+    counts = {row["user__person__organisation"]: (row["mobilities"], row["people"]) for row in rows}
+    return [MobilityRow(p, *counts.get(p.organisation_id, (0, 0))) for p in partners]

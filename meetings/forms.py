@@ -8,12 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import Attachment, Meeting, Participation
 from projects.uploads import check_upload
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+# The browser's date picker (Field copies the widget for each form).
+_DATE_PICKER = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AnswerForm(forms.Form):
@@ -26,8 +22,8 @@ class AnswerForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    arrival_date = forms.DateField(label=_("Arrival"), required=False, widget=DateInput())
-    departure_date = forms.DateField(label=_("Departure"), required=False, widget=DateInput())
+    arrival_date = forms.DateField(label=_("Arrival"), required=False, widget=_DATE_PICKER)
+    departure_date = forms.DateField(label=_("Departure"), required=False, widget=_DATE_PICKER)
     notes = forms.CharField(
         label=_("Notes for the host"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

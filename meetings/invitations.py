@@ -8,14 +8,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from meetings.calendar import invitation_ics
 from meetings.models import Meeting, Participation
 from meetings.services import meeting_url
-from outbox.services import Attachment as EmailAttachment
 from outbox import replies
+from outbox.services import Attachment as EmailAttachment
 from outbox.services import queue_for_user
 from projects import permissions
 from projects.models import Membership
@@ -32,16 +31,6 @@ class AnswersClosed(Exception):
 
 class StaleAnswer(Exception):
     """A calendar answer to an older version of the invitation than the latest answer's."""
-
-
-def invitation_recipients(meeting: Meeting) -> QuerySet[Any]:
-    return (
-        User.objects.filter(
-            is_active=True, memberships__project_id=meeting.project_id, memberships__role__in=PARTICIPANT_ROLES
-        )
-        .select_related("person")
-        .order_by("pk")
-    )
 
 
 @dataclass
@@ -61,11 +50,14 @@ def send_invitations(meeting: Meeting) -> InvitationResult:
     """
     result = InvitationResult()
     now = timezone.now()
+    recipients = User.objects.filter(
+        is_active=True, memberships__project_id=meeting.project_id, memberships__role__in=PARTICIPANT_ROLES
+    ).select_related("person").order_by("pk")
     with transaction.atomic():
-        for user in invitation_recipients(meeting):
+        for user in recipients:
             participation, _created = Participation.objects.get_or_create(meeting=meeting, user=user)
             language = user.person.language
-            ics = invitation_ics(meeting, user, method="REQUEST", language=language)
+            ics = invitation_ics(meeting, user)
             email = queue_for_user(
                 user,
                 key=f"meetings:invitation:{meeting.pk}:{user.pk}:v{meeting.sequence}",
@@ -73,9 +65,7 @@ def send_invitations(meeting: Meeting) -> InvitationResult:
                 template="meetings/emails/invitation",
                 context={"meeting": meeting, "participation": participation, "url": meeting_url(meeting, language)},
                 project=meeting.project,
-                attachments=[EmailAttachment(
-                    filename="invite.ics", mimetype="text/calendar; method=REQUEST", content=ics,
-                )],
+                attachments=[EmailAttachment("invite.ics", "text/calendar; method=REQUEST", ics)],
                 reply_to=replies.reply_address(replies.MEETING, meeting.pk, user.pk),
             )
             if email is None:
@@ -91,12 +81,8 @@ def send_cancellations(meeting: Meeting) -> int:
     """Tell everybody who was invited that the meeting is called off (iTIP CANCEL), so
     their calendar program removes the entry. Once per person and meeting."""
     sent = 0
-    invited = (
-        Participation.objects.filter(meeting=meeting, invited_at__isnull=False, user__is_active=True)
-        .select_related("user__person")
-        .order_by("pk")
-    )
-    for participation in invited:
+    invited = Participation.objects.filter(meeting=meeting, invited_at__isnull=False, user__is_active=True)
+    for participation in invited.select_related("user__person").order_by("pk"):
         user = participation.user
         ics = invitation_ics(meeting, user, method="CANCEL")
         email = queue_for_user(
@@ -106,21 +92,15 @@ def send_cancellations(meeting: Meeting) -> int:
             template="meetings/emails/cancellation",
             context={"meeting": meeting, "url": meeting_url(meeting, user.person.language)},
             project=meeting.project,
-            attachments=[EmailAttachment(filename="cancel.ics", mimetype="text/calendar; method=CANCEL", content=ics)],
+            attachments=[EmailAttachment("cancel.ics", "text/calendar; method=CANCEL", ics)],
         )
         sent += email is not None
     return sent
 
 
 def answer_invitation(
-    meeting: Meeting,
-    user: Any,
-    *,
-    response: str,
-    arrival_date: date | None = None,
-    departure_date: date | None = None,
-    notes: str = "",
-    sequence: int | None = None,
+    meeting: Meeting, user: Any, *, response: str, arrival_date: date | None = None,
+    departure_date: date | None = None, notes: str = "", sequence: int | None = None,
 ) -> Participation:
     """Record a person's answer; refused once the meeting has started, and for anyone who
     is not a contributing member of the project (PermissionDenied).

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -95,11 +96,7 @@ class Meeting(models.Model):
 
     @property
     def place(self) -> str:
-        parts = [p for p in (self.venue, self.city, country_name(self.country)) if p]
-        return ", ".join(parts)
-
-    def has_started(self, now: datetime | None = None) -> bool:
-        return (now or timezone.now()) >= self.starts_at
+        return ", ".join(p for p in (self.venue, self.city, country_name(self.country)) if p)
 
     def is_past(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.ends_at
@@ -107,7 +104,7 @@ class Meeting(models.Model):
     @property
     def accepts_answers(self) -> bool:
         """Answers can change until the meeting starts (and never for a cancelled one)."""
-        return self.status != self.Status.CANCELLED and not self.has_started()
+        return self.status != self.Status.CANCELLED and timezone.now() < self.starts_at
 
 
 class Participation(models.Model):
@@ -209,13 +206,10 @@ class Decision(models.Model):
         return self.title
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.work_group_id and not self.deadline:
             errors["deadline"] = _("A decision that creates a task needs a deadline.")
-        if (self.work_group_id and self.meeting_id and self.work_group is not None
-                and self.work_group.project_id != self.meeting.project_id):
+        if self.work_group and self.meeting_id and self.work_group.project_id != self.meeting.project_id:
             errors["work_group"] = _("Choose a work group of this meeting's project.")
         if errors:
             raise ValidationError(errors)

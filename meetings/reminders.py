@@ -50,18 +50,13 @@ def reminder_offsets(days: str) -> list[int]:
 def due_offset(meeting: Meeting, offsets: Sequence[int], now: datetime) -> int | None:
     """The nearest reminder whose time has come: a meeting set up three days ahead gets one
     reminder now (the 7-day one, late) and the 1-day one later, never a burst of both."""
-    due = [d for d in offsets if meeting.starts_at - timedelta(days=d) <= now]
-    return min(due) if due else None
+    return min((d for d in offsets if meeting.starts_at - timedelta(days=d) <= now), default=None)
 
 
 def _due_meetings(now: datetime) -> list[tuple[Meeting, int]]:
     """Upcoming meetings with a reminder due, and its offset (two queries)."""
-    offsets = {
-        pk: reminder_offsets(days)
-        for pk, days in Project.objects.filter(meetings__starts_at__gt=now).distinct().values_list(
-            "pk", "meeting_reminder_days"
-        )
-    }
+    projects = Project.objects.filter(meetings__starts_at__gt=now).distinct()
+    offsets = {pk: reminder_offsets(days) for pk, days in projects.values_list("pk", "meeting_reminder_days")}
     horizon = max((max(days, default=0) for days in offsets.values()), default=0)
     if horizon <= 0:
         return []

@@ -43,28 +43,20 @@ def duplicate_meeting(meeting: Meeting, shift: timedelta = NEXT_MEETING_SHIFT) -
 
     Answers, minutes, decisions and files belong to the old meeting and stay there.
     """
+    kept = ("project", "kind", "host_organisation", "city", "country", "venue", "address", "venue_time_zone",
+            "online_url", "description")
     new = Meeting.objects.create(
-        project=meeting.project,
         title=_("%(title)s (copy)") % {"title": meeting.title},
-        kind=meeting.kind,
-        host_organisation=meeting.host_organisation,
-        city=meeting.city,
-        country=meeting.country,
-        venue=meeting.venue,
-        address=meeting.address,
-        venue_time_zone=meeting.venue_time_zone,
         # Shift the local wall-clock time, so 09:00 stays 09:00 across a DST change.
         starts_at=meeting.local_starts_at + shift,
         ends_at=meeting.local_ends_at + shift,
         status=Meeting.Status.PLANNED,
-        online_url=meeting.online_url,
-        description=meeting.description,
+        **{name: getattr(meeting, name) for name in kept},
     )
+    copied = ("order", "start_time", "title", "description", "responsible_organisation_id", "work_group_id")
     AgendaItem.objects.bulk_create(
         AgendaItem(
-            meeting=new, order=item.order, day=item.day + shift if item.day else None,
-            start_time=item.start_time, title=item.title, description=item.description,
-            responsible_organisation_id=item.responsible_organisation_id, work_group_id=item.work_group_id,
+            meeting=new, day=item.day + shift if item.day else None, **{f: getattr(item, f) for f in copied}
         )
         for item in meeting.agenda_items.all()
     )
@@ -93,20 +85,19 @@ def create_task_for_decision(decision: Decision, by: Any = None) -> Any:
 
 
 def create_tasks_for_meeting(meeting: Meeting, by: Any = None) -> int:
-    created = 0
-    for decision in meeting.decisions.filter(task__isnull=True).select_related("work_group", "owner__person__organisation", "meeting"):
-        created += create_task_for_decision(decision, by) is not None
-    return created
+    related = ("work_group", "owner__person__organisation", "meeting")  # what create_task_for_decision reads
+    decisions = meeting.decisions.filter(task__isnull=True).select_related(*related)
+    return sum(create_task_for_decision(decision, by) is not None for decision in decisions)
 
 
-def add_attachment(meeting: Meeting, upload: File, *, kind: str, caption: str = "", photo_consent: bool = False, by: Any = None) -> Attachment:
+def add_attachment(meeting: Meeting, file: File, *, kind: str, caption: str = "", photo_consent: bool = False, by: Any = None) -> Attachment:
     """Store a checked upload (see projects.uploads) for the meeting."""
-    checked = check_upload(upload, photo=kind == Attachment.Kind.PHOTO)
+    checked = check_upload(file, photo=kind == Attachment.Kind.PHOTO)
     attachment = Attachment(
         meeting=meeting, kind=kind, caption=caption, photo_consent=photo_consent, uploaded_by=by,
         original_name=checked.name, content_type=checked.content_type, size=checked.size,
     )
-    attachment.file.save(checked.name, upload, save=False)
+    attachment.file.save(checked.name, file, save=False)
     attachment.save()
     return attachment
 

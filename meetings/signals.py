@@ -24,9 +24,7 @@ def raise_sequence(sender: type[Meeting], instance: Meeting, raw: bool = False, 
     if raw or instance.pk is None:
         return
     old = Meeting.objects.filter(pk=instance.pk).values(*CALENDAR_FIELDS, "sequence").first()
-    if old is None:
-        return
-    if any(old[name] != getattr(instance, name) for name in CALENDAR_FIELDS):
+    if old is not None and any(old[name] != getattr(instance, name) for name in CALENDAR_FIELDS):
         instance.sequence = max(instance.sequence, old["sequence"]) + 1
         instance._became_cancelled = (  # type: ignore[attr-defined]
             instance.status == Meeting.Status.CANCELLED and old["status"] != Meeting.Status.CANCELLED

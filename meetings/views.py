@@ -11,7 +11,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_POST
@@ -25,19 +26,17 @@ from projects import permissions
 from projects.models import Person, Project, country_name
 
 
-def _answer_subquery(user: Any) -> Subquery:
-    return Subquery(Participation.objects.filter(meeting=OuterRef("pk"), user=user).values("response")[:1])
-
-
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = list(
         permissions.scope_for_member(Meeting.objects.all(), request.user)
         .select_related("project", "host_organisation")
         .annotate(
             attending_count=Count("participations", filter=Q(participations__response=Participation.Response.ATTENDING)),
-            my_response=_answer_subquery(request.user),
+            my_response=Subquery(
+                Participation.objects.filter(meeting=OuterRef("pk"), user=request.user).values("response")[:1]
+            ),
         )
         .order_by("starts_at", "pk")
     )
@@ -157,10 +156,8 @@ def _closed_message(request: HttpRequest, meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.CANCELLED:
         messages.error(request, _("This meeting was cancelled; there is nothing to answer."))
     else:
-        messages.error(
-            request,
-            _("The meeting has already started, so answers can no longer be changed. Please tell the coordinator directly."),
-        )
+        messages.error(request, _("The meeting has already started, so answers can no longer be changed. "
+                                  "Please tell the coordinator directly."))
 
 
 @login_required
@@ -170,30 +167,18 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         _closed_message(request, meeting)
         return redirect("meetings:detail", pk=meeting.pk)
     if request.method != "POST":
-        return redirect(f"{meeting_url_path(meeting)}#answer")
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#answer")
     form = AnswerForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, _("Your answer was not saved. Please correct the marked fields."))
         return render(request, "meetings/detail.html", _detail_context(request, meeting, form=form), status=400)
     try:
-        participation = invitations.answer_invitation(
-            meeting, request.user,
-            response=form.cleaned_data["response"],
-            arrival_date=form.cleaned_data["arrival_date"],
-            departure_date=form.cleaned_data["departure_date"],
-            notes=form.cleaned_data["notes"],
-        )
+        participation = invitations.answer_invitation(meeting, request.user, **form.cleaned_data)
     except invitations.AnswersClosed:
         _closed_message(request, meeting)
-        return redirect("meetings:detail", pk=meeting.pk)
-    messages.success(request, _("Thank you, your answer is saved: %(answer)s.") % {"answer": participation.get_response_display()})
+    else:
+        messages.success(request, _("Thank you, your answer is saved: %(answer)s.") % {"answer": participation.get_response_display()})
     return redirect("meetings:detail", pk=meeting.pk)
-
-
-def meeting_url_path(meeting: Meeting) -> str:
-    from django.urls import reverse
-
-    return reverse("meetings:detail", args=[meeting.pk])
 
 
 @login_required
@@ -208,18 +193,14 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _answerable_meeting(request, pk)
     if request.method != "POST":
-        return redirect(f"{meeting_url_path(meeting)}#files")
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#files")
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("The file was not added. Please see the message next to the file field."))
         return render(request, "meetings/detail.html", _detail_context(request, meeting, upload_form=form), status=400)
-    data = form.cleaned_data
-    services.add_attachment(
-        meeting, data["file"], kind=data["kind"], caption=data["caption"],
-        photo_consent=data["photo_consent"], by=request.user,
-    )
+    services.add_attachment(meeting, by=request.user, **form.cleaned_data)
     messages.success(request, _("The file was added to the meeting."))
-    return redirect(f"{meeting_url_path(meeting)}#files")
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#files")
 
 
 def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
@@ -305,10 +286,7 @@ def renew_token(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        person = Person.objects.select_related("user").get(calendar_token=token, user__is_active=True)
-    except Person.DoesNotExist:
-        raise Http404 from None
+    person = get_object_or_404(Person.objects.select_related("user"), calendar_token=token, user__is_active=True)
 
     # Calendar programs poll the feed every few minutes: answer "unchanged" (304) from a
     # fingerprint of its rows, without serialising a few hundred events each time.

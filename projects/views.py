@@ -48,26 +48,19 @@ def _by_country(items: list[Any], organisation: Any) -> list[tuple[Any, list[Any
     return [(country, list(group)) for country, group in groupby(ordered, key=lambda i: organisation(i).country)]
 
 
-def latest_public_news(project: Project, limit: int = LATEST_NEWS) -> list[dict[str, Any]]:
-    lang = translation.get_language()
-    # Each title as the reader sees it: in their language, else in the article's original one.
-    return [
-        {"article": article, "title": article.localized(lang).title}
-        for article in news_selectors.latest_public(project, limit)
-    ]
-
-
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("coordinating_organisation"), slug=slug)
     if not permissions.can_view_public_project(request.user, project):
         raise Http404
     partners = list(project.partners.select_related("organisation"))
+    language, news = translation.get_language(), news_selectors.latest_public(project, LATEST_NEWS)
     return render(request, "projects/project_detail.html", {
         "project": project,
         "countries": _by_country(partners, lambda p: p.organisation),
         "partner_count": len(partners),
         "progress": project.progress_percent(),
-        "news": latest_public_news(project),
+        # Each title as the reader sees it: in their language, else in the article's original one.
+        "news": [{"article": article, "title": article.localized(language).title} for article in news],
         "is_member": permissions.is_member(request.user, project),
         "is_coordinator": permissions.is_coordinator(request.user, project),
     })
@@ -134,37 +127,28 @@ def remember_language(response: HttpResponse, language: str) -> None:
 @login_required
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = request.user.person
-    if request.method == "POST":
-        old_language = person.language
-        form = ProfileForm(request.POST, instance=person)
-        if form.is_valid():
-            person = form.save()
-            language = person.language
-            # Say it in the language just chosen, on the page in that language.
-            with translation.override(language):
-                messages.success(request, _("Your profile has been saved."))
-                url = reverse("profile")
-            response = HttpResponseRedirect(url)
-            if language != old_language or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-                remember_language(response, language)
-            return response
-    else:
-        form = ProfileForm(instance=person)
+    old_language = person.language
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=person)
+    if form.is_valid():
+        person = form.save()
+        language = person.language
+        # Say it in the language just chosen, on the page in that language.
+        with translation.override(language):
+            messages.success(request, _("Your profile has been saved."))
+            url = reverse("profile")
+        response = HttpResponseRedirect(url)
+        if language != old_language or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            remember_language(response, language)
+        return response
     memberships = Membership.objects.filter(user=request.user).select_related("project").order_by("project__title")
     return render(request, "projects/profile.html", {
         "person": person, "form": form, "memberships": memberships,
     })
 
 
-_UNAVAILABLE_STATUS = {
-    services.InvitationState.UNKNOWN: 404,
-    services.InvitationState.EXPIRED: 410,
-    services.InvitationState.USED: 410,
-}
-
-
 def _invitation_unavailable(request: HttpRequest, state: str) -> HttpResponse:
-    return render(request, "projects/invitation_unavailable.html", {"state": state}, status=_UNAVAILABLE_STATUS[state])
+    status = 404 if state == services.InvitationState.UNKNOWN else 410  # expired or used: gone for good
+    return render(request, "projects/invitation_unavailable.html", {"state": state}, status=status)
 
 
 @never_cache
@@ -183,10 +167,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return _invitation_unavailable(request, exc.state)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         language = invitation.language
-        translation.activate(language)
-        with translation.override(language):
-            messages.success(request, _("Welcome to %(project)s! You are now a member.") % {"project": invitation.project.title})
-            response = redirect(reverse("dashboard"))
+        translation.activate(language)  # the welcome and the redirect in the invitation's language
+        messages.success(request, _("Welcome to %(project)s! You are now a member.") % {"project": invitation.project.title})
+        response = redirect(reverse("dashboard"))
         remember_language(response, language)
         return response
     return render(request, "projects/invitation_accept.html", {

@@ -121,11 +121,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
-    status, due, sort = "active", "all", "deadline"
-    if form.is_valid():
-        status = form.cleaned_data["status"] or status
-        due = form.cleaned_data["due"] or due
-        sort = form.cleaned_data["sort"] or sort
+    data = form.cleaned_data if form.is_valid() else {}
+    status, due = data.get("status") or "active", data.get("due") or "all"
+    sort = data.get("sort") or "deadline"
     # A subquery rather than joins, so a task assigned to me and to my organisation shows once.
     mine = Task.objects.filter(permissions.my_tasks_q(request.user)).values("pk")
     qs = list_rows(Task.objects.filter(pk__in=mine))
