@@ -92,20 +92,15 @@ def clean_file_name(name: str) -> str:
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = re.sub(r'[\\/:*?"<>|;]+', "_", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
+    stem, ext = _split(name)
     stem = stem.strip(" ._")[: 150 - len(ext) - 1].rstrip(" .") or "document"
     return f"{stem}.{ext.lower()}" if ext else stem
 
 
-def _extension(name: str) -> str:
-    return name.rpartition(".")[2].lower() if "." in name else ""
-
-
-def _with_extension(name: str, ext: str) -> str:
-    stem = name.rpartition(".")[0] if "." in name else name
-    return f"{stem}.{ext}"
+def _split(name: str) -> tuple[str, str]:
+    """("report", "pdf") for "report.pdf"; ("notes", "") for a name without a dot."""
+    stem, dot, ext = name.rpartition(".")
+    return (stem, ext) if dot else (name, "")
 
 
 def image_format(upload: IO[bytes]) -> str | None:
@@ -182,7 +177,7 @@ def check_upload(upload: File, *, photo: bool = False) -> CheckedUpload:
             % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
             code="too_large",
         )
-    claimed = _extension(name)
+    stem, claimed = _split(name)  # the clean name's extension is in lower case
     canonical = "jpg" if claimed == "jpeg" else claimed
     found = _real_extension(upload, claimed)
     if photo:
@@ -207,7 +202,7 @@ def check_upload(upload: File, *, photo: bool = False) -> CheckedUpload:
         )
     assert found is not None  # every other case was refused above
     if found != canonical:
-        name = _with_extension(name, found)
+        name = f"{stem}.{found}"
     return CheckedUpload(name=name, content_type=_TYPES[found].content_type, size=size)
 
 
