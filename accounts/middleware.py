@@ -22,8 +22,8 @@ class RequireTwoFactorMiddleware(MiddlewareMixin):
     authenticator setup until they have one (portal pages and the admin alike)."""
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not self._allowed(request) and must_set_up_2fa(user):
+        # AuthenticationMiddleware, earlier in MIDDLEWARE, has set request.user.
+        if request.user.is_authenticated and not self._allowed(request) and must_set_up_2fa(request.user):
             messages.warning(
                 request,
                 _("A project you coordinate requires two-factor login. Set up an authenticator app to continue."),
