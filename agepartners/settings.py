@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Final
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from agepartners.env import (
     ConfigurationError, database_settings, email_settings, env_bool, env_int, env_list, env_str, env_url,
-    inbound_email_url,
-    files_settings,
+    files_settings, inbound_email_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,7 +62,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -285,11 +288,6 @@ if not SECURE_SSL_REDIRECT and env_bool("DJANGO_BEHIND_TLS_PROXY", False):
 # --- Content-Security-Policy and hardening (reliability; see docs/reliability.md) ---
 # No inline scripts anywhere (templates put JS in static/js/); styles stay 'self' only,
 # checked against the portal and the admin in accounts/tests/test_security_headers.py.
-from csp.constants import NONE, SELF  # noqa: E402
-
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "accounts.middleware.PermissionsPolicyMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "accounts.middleware.RejectNulBytesMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

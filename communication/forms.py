@@ -31,12 +31,6 @@ class PostForm(forms.Form):
     body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000,
                            help_text=BODY_HELP, error_messages={"required": _("Please write a message.")})
 
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError(_("Please write a message."))
-        return body
-
 
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Subject"), max_length=200)
@@ -54,13 +48,10 @@ def _upload_help_text() -> str:
     }
 
 
-_upload_help = lazy(_upload_help_text, str)
-
-
 class UploadField(forms.FileField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("File"))
-        kwargs.setdefault("help_text", _upload_help())
+        kwargs.setdefault("help_text", lazy(_upload_help_text, str)())  # UPLOAD_MAX_MB when shown
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:

@@ -75,11 +75,10 @@ def meeting_saved(sender: Any, instance: Meeting, **kwargs: Any) -> None:
     if not instance.minutes.strip():
         forget_activity(key)
         return
-    now = timezone.now()
     record_activity(
         key=key, project_id=instance.project_id, kind=Activity.Kind.MINUTES, title=instance.title,
         url=default_language_path("meetings:detail", instance.pk),
-        at=min(instance.ends_at, now), move=False,
+        at=min(instance.ends_at, timezone.now()), move=False,
     )
 
 

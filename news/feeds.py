@@ -14,13 +14,10 @@ from django.http import HttpRequest
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
-from django.utils.html import escape
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from news.html import clean_html, plain_text
+from news.html import plain_text
 from news.models import Article
-from news.templatetags.news_tags import language_name
 
 FEED_SIZE = 30
 
@@ -37,6 +34,8 @@ class LatestNewsRss(Feed):
     link = reverse_lazy("news:list")
     description = gettext_lazy("Public news of the partnerships on agepartners.")
     feed_url = reverse_lazy("news:rss")
+    # The note on a fallback language, the summary and the sanitised text.
+    description_template = "news/feed_item.html"
 
     def items(self, lang: str) -> list[tuple[Article, Any]]:
         articles = Article.objects.public().select_related("project").order_by("-publish_at", "-pk")[:FEED_SIZE]
@@ -45,20 +44,6 @@ class LatestNewsRss(Feed):
     def item_title(self, item: tuple[Article, Any]) -> str:
         # Titles are plain text, but some feed readers render them as HTML: no tags at all.
         return plain_text(item[1].title.value)
-
-    def item_description(self, item: tuple[Article, Any]) -> str:
-        article, text = item
-        parts = []
-        if text.body.fallback:
-            language = language_name(text.shown_language)
-            parts.append("<p><em>%s</em></p>" % escape(
-                _("Not yet translated into this language; shown in %(language)s.")
-                % {"language": language}
-            ))
-        if text.summary.value:
-            parts.append(f"<p>{escape(text.summary.value)}</p>")
-        parts.append(clean_html(text.body.value))
-        return "\n".join(parts)
 
     def item_link(self, item: tuple[Article, Any]) -> str:
         return item[0].get_absolute_url()

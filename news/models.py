@@ -8,7 +8,6 @@ django-modeltranslation. Readers never rely on modeltranslation's global fallbac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -21,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from news.html import clean_html
 from projects.models import Project
+from projects.uploads import PHOTO_FORMATS, image_format
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -42,32 +41,24 @@ SEARCH_CONFIGS: dict[str, str] = {
 TRANSLATED_FIELDS = ("title", "summary", "body", "cover_caption", "cover_alt", "prepared_by_position")
 
 COVER_MAX_BYTES = 5 * 1024 * 1024
-COVER_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 
 
 def validate_cover_image(file: Any) -> None:
     """Accept only real JPEG/PNG/WebP/GIF pictures up to 5 MB, whatever the file is called."""
-    size = getattr(file, "size", 0) or 0
+    size = file.size or 0
     if size > COVER_MAX_BYTES:
         raise ValidationError(
             _("The cover image is %(size).1f MB; images may be at most %(limit)d MB. Please upload a smaller picture."),
             code="too_large",
             params={"size": size / (1024 * 1024), "limit": COVER_MAX_BYTES // (1024 * 1024)},
         )
-    try:
-        position = file.tell() if hasattr(file, "tell") else 0
-        file.seek(0)
-        data = file.read()
-        file.seek(position)
-        with Image.open(BytesIO(data)) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    kind = image_format(file)  # the content decides, as for every upload
+    if kind is None:
         raise ValidationError(
             _("This file is not a picture we can show. Upload a JPEG, PNG, WebP or GIF image."),
             code="not_an_image",
-        ) from None
-    if kind not in COVER_FORMATS:
+        )
+    if kind not in PHOTO_FORMATS:  # the formats of photos in documents and meetings
         raise ValidationError(
             _("Pictures of type %(kind)s cannot be shown on the web page. Upload a JPEG, PNG, WebP or GIF image."),
             code="unsupported_type",

@@ -60,7 +60,7 @@ _TYPES = {t.extension: t for t in (
     FileType("webp", "image/webp", "WebP"),
 )}
 ALLOWED_EXTENSIONS = tuple(_TYPES)
-_PILLOW_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of the legacy Office formats
 _OOXML_DIR = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
 _ODF = {_TYPES[ext].content_type: ext for ext in ("odt", "ods", "odp")}
@@ -92,23 +92,20 @@ def clean_file_name(name: str) -> str:
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = re.sub(r'[\\/:*?"<>|;]+', "_", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
+    stem, ext = _split(name)
     stem = stem.strip(" ._")[: 150 - len(ext) - 1].rstrip(" .") or "document"
     return f"{stem}.{ext.lower()}" if ext else stem
 
 
-def _extension(name: str) -> str:
-    return name.rpartition(".")[2].lower() if "." in name else ""
+def _split(name: str) -> tuple[str, str]:
+    """("report", "pdf") for "report.pdf"; ("notes", "") for a name without a dot."""
+    stem, dot, ext = name.rpartition(".")
+    return (stem, ext) if dot else (name, "")
 
 
-def _with_extension(name: str, ext: str) -> str:
-    stem = name.rpartition(".")[0] if "." in name else name
-    return f"{stem}.{ext}"
-
-
-def _image(upload: IO[bytes]) -> str | None:
+def image_format(upload: IO[bytes]) -> str | None:
+    """Pillow's name of the picture in ``upload`` ("JPEG", "TIFF"…), or None for what is no
+    picture (or a decompression bomb); the news cover check shares it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -119,7 +116,7 @@ def _image(upload: IO[bytes]) -> str | None:
         return None
     finally:
         upload.seek(0)
-    return _PILLOW_FORMATS.get(fmt or "")
+    return fmt
 
 
 def _zip_type(upload: IO[bytes]) -> str | None:
@@ -160,7 +157,7 @@ def _real_extension(upload: IO[bytes], claimed: str) -> str | None:
         return _zip_type(upload)
     if head.startswith(_OLE2):
         return claimed if claimed in ("doc", "xls", "ppt") else None
-    found = _image(upload)
+    found = PHOTO_FORMATS.get(image_format(upload) or "")
     if found is None and claimed in _TEXT and _is_text(head):
         return claimed
     return found
@@ -180,12 +177,12 @@ def check_upload(upload: File, *, photo: bool = False) -> CheckedUpload:
             % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
             code="too_large",
         )
-    claimed = _extension(name)
+    stem, claimed = _split(name)  # the clean name's extension is in lower case
     canonical = "jpg" if claimed == "jpeg" else claimed
     found = _real_extension(upload, claimed)
     if photo:
         # Phones and cameras often misname their pictures; the content names the photo.
-        if found not in _PILLOW_FORMATS.values():
+        if found not in PHOTO_FORMATS.values():
             raise ValidationError(
                 _("“%(name)s” is not a photo we can show. Please upload a JPEG, PNG, GIF or WebP image.") % {"name": name},
                 code="not_a_photo",
@@ -205,7 +202,7 @@ def check_upload(upload: File, *, photo: bool = False) -> CheckedUpload:
         )
     assert found is not None  # every other case was refused above
     if found != canonical:
-        name = _with_extension(name, found)
+        name = f"{stem}.{found}"
     return CheckedUpload(name=name, content_type=_TYPES[found].content_type, size=size)
 
 

@@ -60,8 +60,6 @@ class TaskForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("responsible_people", list(self.instance.responsible_people.all()))
             self.initial.setdefault("responsible_organisations", list(self.instance.responsible_organisations.all()))
-        elif not self.is_bound:
-            self.initial.setdefault("responsible_organisations", [])
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -156,35 +156,21 @@ class TaskEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.task}: {self.get_kind_display()}"
 
-    @property
-    def old_date(self) -> date | str:
-        return _as_date(self.old_value)
+    def _shown(self, value: str) -> date | str:
+        """A stored value as the history shows it: a day for a deadline, a label for a status;
+        anything else (an empty deadline written by the admin) as it was stored."""
+        try:
+            return date.fromisoformat(value) if self.kind == self.Kind.DEADLINE else str(Task.Status(value).label)
+        except ValueError:
+            return value
 
     @property
-    def new_date(self) -> date | str:
-        return _as_date(self.new_value)
+    def before(self) -> date | str:
+        return self._shown(self.old_value)
 
     @property
-    def old_status_label(self) -> str:
-        return _status_label(self.old_value)
-
-    @property
-    def new_status_label(self) -> str:
-        return _status_label(self.new_value)
-
-
-def _as_date(value: str) -> date | str:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return value
-
-
-def _status_label(value: str) -> str:
-    try:
-        return str(Task.Status(value).label)
-    except ValueError:
-        return value
+    def after(self) -> date | str:
+        return self._shown(self.new_value)
 
 
 class DeadlineReminder(models.Model):
