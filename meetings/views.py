@@ -24,6 +24,7 @@ from meetings.forms import AnswerForm, UploadForm
 from meetings.models import Attachment, Meeting, Participation
 from projects import permissions
 from projects.models import Person, Project, country_name
+from reports import selectors as report_selectors
 
 
 @login_required
@@ -305,7 +306,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def mobility(request: HttpRequest, slug: str) -> HttpResponse:
     project = permissions.get_for_coordinator_or_404(Project.objects.all(), request.user, path="", slug=slug)
-    rows = exports.mobility_counts(project)
+    rows = report_selectors.mobilities(project)
     return render(request, "meetings/mobility.html", {
         "project": project,
         "rows": rows,

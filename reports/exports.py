@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from meetings.exports import _csv_safe
+from meetings.exports import csv_safe
 from reports.figures import Action, TaskCounts
 from reports.selectors import Report
 
@@ -24,7 +24,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cell(value: Any) -> Any:
-    return _csv_safe(value) if isinstance(value, str) else value
+    return csv_safe(value) if isinstance(value, str) else value
 
 
 def _action_header() -> list[str]:

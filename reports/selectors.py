@@ -191,6 +191,13 @@ def _attendances(meetings: list[Meeting]) -> list[figures.Attendance]:
     return [figures.Attendance(meeting_id=m, user_id=u, organisation_id=o, organisation_country=c or "") for m, u, o, c in rows]
 
 
+def mobilities(project: Project) -> list[figures.MobilityRow]:
+    """Per partner, the mobilities at every meeting the project held: the coordinators'
+    mobility page. The report and the charts count those of their period by the same rule."""
+    meetings = list(Meeting.objects.filter(project=project, status=Meeting.Status.HELD).only("pk", "kind", "country"))
+    return figures.mobility_rows(meetings, _attendances(meetings), _partners(project))
+
+
 def _task_facts(project: Project, period: Period) -> list[TaskFacts]:
     """The project's tasks due in the period, with the organisations responsible for each
     (directly, or through a responsible person's organisation): three flat queries."""

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from meetings import services
-from meetings.exports import mobility_counts
 from meetings.models import AgendaItem, Attachment, Participation
 from meetings.tests.factories import jpeg_bytes, make_meeting
 from projects.services import add_membership, create_user
+from reports.selectors import mobilities
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +222,7 @@ def test_mobility_counts_people_who_crossed_a_border(client, project, coordinato
         (riga, colleague, False),         # did not come
     ]:
         Participation.objects.create(meeting=meeting, user=user, response="attending", attended=attended)
-    rows = {row.partner.organisation: row for row in mobility_counts(project)}
+    rows = {row.partner.organisation: row for row in mobilities(project)}
     assert (rows[organisation].mobilities, rows[organisation].people, rows[organisation].contracted) == (2, 2, 12)
     assert (rows[partner_organisation].mobilities, rows[partner_organisation].remaining) == (1, 7)
 
