@@ -56,23 +56,19 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
 
 
-def _worker_pings() -> bool:
-    """Ask the workers over the broker; the first answer is enough (one second at most)."""
-    from agepartners.celery import app
-
-    try:
-        return bool(app.control.ping(timeout=1.0, limit=1))
-    except Exception:  # an unreachable broker is reported by /healthz's broker part
-        return False
-
-
 def outbox_health(broker_ok: bool) -> OutboxHealth:
     beats = dict(Heartbeat.objects.values_list("name", "at"))
     worker_at = beats.get("worker")
     answered = _recent(worker_at, settings.HEALTHZ_WORKER_MAX_AGE)
     if not answered and broker_ok:
-        # An idle worker writes no heartbeat (beat may be what is down): ask it.
-        answered = _worker_pings()
+        # An idle worker writes no heartbeat (beat may be what is down): ask the workers over
+        # the broker; the first answer is enough (one second at most).
+        from agepartners.celery import app
+
+        try:
+            answered = bool(app.control.ping(timeout=1.0, limit=1))
+        except Exception:  # an unreachable broker is reported by /healthz's broker part
+            answered = False
         if answered:
             record_heartbeat("worker")
             worker_at = timezone.now()

@@ -111,13 +111,6 @@ def link_rows(tasks: Iterable[Task]) -> None:
         task.status_url = f"{task.url}status/"
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
@@ -269,7 +262,9 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_to_update(request, pk)
-    back = _safe_next(request, reverse("workgroups:task", args=[task.pk]))
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = reverse("workgroups:task", args=[task.pk])  # no "next", or one leading off the portal
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid status."))

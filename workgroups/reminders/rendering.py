@@ -147,30 +147,22 @@ class Formats:
         }
 
 
-def digest_groups(language: str, items: list[Planned], tz: ZoneInfo, formats_: Formats) -> list[Group]:
-    """The digest's lines grouped by project, sorted like a calendar. Call inside the
-    reader's language."""
-    groups: dict[int, Group] = {}
-    # Newest task first among lines that sort the same: the order the claimed rows came in.
-    ordered = sorted(items, key=lambda i: -i.task.pk)
-    for item in sorted(ordered, key=lambda i: (i.task.work_group.project.title, i.task.deadline, i.task.title)):
-        project = item.task.work_group.project
-        group = groups.setdefault(project.pk, {"project": project, "lines": []})
-        group["lines"].append(formats_.line(language, item, tz))
-    return list(groups.values())
-
-
-def _digest_key(user: Any, items: list[Planned]) -> str:
-    ids = ",".join(str(i) for i in sorted(item.reminder_id or 0 for item in items))
-    return f"deadline-digest:{user.pk}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
-
-
 def digest(user: Any, items: list[Planned], formats_: Formats) -> Draft:
     """One recipient's digest email, in their language and time zone."""
     language, time_zone = recipient_locale(user)
+    tz = zone(time_zone)
+    # The lines grouped by project, sorted like a calendar; newest task first among lines that
+    # sort the same (the order the claimed rows came in).
+    by_project: dict[int, Group] = {}
+    ordered = sorted(items, key=lambda i: -i.task.pk)
+    ordered.sort(key=lambda i: (i.task.work_group.project.title, i.task.deadline, i.task.title))
     with translation.override(language):  # the lines are formatted for the reader
-        groups = digest_groups(language, items, zone(time_zone), formats_)
+        for item in ordered:
+            project = item.task.work_group.project
+            group = by_project.setdefault(project.pk, {"project": project, "lines": []})
+            group["lines"].append(formats_.line(language, item, tz))
         profile_url = formats_.profile_url(language)
+    groups = list(by_project.values())
     lines = [line for group in groups for line in group["lines"]]
     # A reply to a list of tasks could mean any of them: each line has its own reply
     # address, and the digest's own (replies.DIGEST) earns an explanation, not a comment.
@@ -188,8 +180,10 @@ def digest(user: Any, items: list[Planned], formats_: Formats) -> Draft:
         "single": lines[0] if len(lines) == 1 else None,
         "overdue_count": sum(1 for line in lines if line["overdue"] and not line["escalation"]),
     }
+    reminder_ids = ",".join(str(i) for i in sorted(item.reminder_id or 0 for item in items))
     return Draft(
-        key=_digest_key(user, items), category=CATEGORY, to_email=user.email,
+        key=f"deadline-digest:{user.pk}:{hashlib.sha256(reminder_ids.encode()).hexdigest()[:32]}",
+        category=CATEGORY, to_email=user.email,
         rendered=render_email(TEMPLATE, context, language, time_zone),
         language=language, user=user, project=groups[0]["project"] if len(groups) == 1 else None,
         reply_to=reply_to,

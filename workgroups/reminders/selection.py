@@ -93,15 +93,6 @@ def horizon(now: datetime) -> date:
     return now.astimezone(UTC).date() + timedelta(days=longest + 2)
 
 
-def _project_rules(project_ids: set[int]) -> dict[int, ProjectRules]:
-    return {
-        pk: ProjectRules(time_zone, day_list(days) or [], repeat)
-        for pk, time_zone, days, repeat in Project.objects.filter(pk__in=project_ids).values_list(
-            "pk", "time_zone", "reminder_days", "overdue_repeat_days"
-        )
-    }
-
-
 def _audience(due: QuerySet[Task], project_ids: set[int]) -> Audience:
     """Four queries, whatever the number of tasks and people."""
     audience = Audience()
@@ -135,15 +126,6 @@ def _audience(due: QuerySet[Task], project_ids: set[int]) -> Audience:
         ).values_list("partner__project_id", "partner__organisation_id", "person__user_id"):
             audience.contacts[(project_id, org_id)].append(user_id)
     return audience
-
-
-def _taken(due: QuerySet[Task]) -> set[tuple[int, int, str]]:
-    # Rows of the tasks' current deadlines only: a moved deadline re-arms its reminders.
-    return set(
-        DeadlineReminder.objects.filter(task__in=due, deadline=F("task__deadline")).values_list(
-            "task_id", "recipient_id", "occasion"
-        )
-    )
 
 
 def _choose(
@@ -215,6 +197,16 @@ def plan(now: datetime, *, unsent_only: bool = False) -> list[Planned]:
     if not tasks:
         return []
     project_ids = {project_id for _pk, _deadline, project_id in tasks}
-    taken = _taken(due) if unsent_only else set()
-    chosen = _choose(now, tasks, _project_rules(project_ids), _audience(due, project_ids), taken)
+    projects = {
+        pk: ProjectRules(time_zone, day_list(days) or [], repeat)
+        for pk, time_zone, days, repeat in Project.objects.filter(pk__in=project_ids).values_list(
+            "pk", "time_zone", "reminder_days", "overdue_repeat_days"
+        )
+    }
+    taken: set[tuple[int, int, str]] = set()
+    if unsent_only:  # rows of the tasks' current deadlines only: a moved deadline re-arms its reminders
+        taken = set(DeadlineReminder.objects.filter(task__in=due, deadline=F("task__deadline")).values_list(
+            "task_id", "recipient_id", "occasion"
+        ))
+    chosen = _choose(now, tasks, projects, _audience(due, project_ids), taken)
     return _load(chosen) if chosen else []
